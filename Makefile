@@ -1,0 +1,41 @@
+# Two commands on a fresh machine (Python 3.11+ and make):
+#   make html   build the website into _build/html
+#   make test   run the whole test suite (engine, notebooks, book build, browser)
+# Both create the virtual environment .venv and install the pinned requirements first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: html test refresh lab lint clean lock
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	@echo "Website built: open _build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
+	$(BIN)/python tools/refresh_notebooks.py $(NB)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+lock: $(STAMP)  ## regenerate constraints.txt after changing a pin
+	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
+
+clean:
+	rm -rf _build $(VENV)

@@ -1,0 +1,91 @@
+"""ipywidgets for the book's experiments: one line in a chapter, no widget code in notebooks."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+
+from .experiments.base import Choice, Experiment
+
+
+def render(experiment: Experiment, **values) -> dict:
+    """Print the experiment's numbers and show its figure at ``values`` (defaults otherwise)."""
+    numbers = experiment.run(**values)
+    print(experiment.report(numbers))
+    fig = experiment.draw(numbers)
+    display(fig)
+    plt.close(fig)  # shown once, not again by the inline backend at the end of the cell
+    return numbers
+
+
+def outputs(experiment: Experiment, values: dict) -> tuple[dict, ...]:
+    """The experiment's report and figure as notebook outputs (what an Output widget shows)."""
+    try:
+        numbers = experiment.run(**values)
+    except (ValueError, TypeError, FloatingPointError) as err:
+        return ({"output_type": "stream", "name": "stdout", "text": f"Cannot compute: {err}\n"},)
+    fig = experiment.draw(numbers)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        {"output_type": "stream", "name": "stdout", "text": experiment.report(numbers) + "\n"},
+        {"output_type": "display_data", "metadata": {},
+         "data": {"image/png": png, "text/plain": f"<{experiment.title}>"}},
+    )
+
+
+def controls(experiment: Experiment) -> dict:
+    """One ipywidget per control, with the control's range, step and default."""
+    import ipywidgets as w
+
+    made = {}
+    for c in experiment.controls:
+        style = {"description_width": "initial"}
+        if isinstance(c, Choice):
+            made[c.name] = w.Dropdown(options=list(c.options), value=c.default,
+                                      description=c.label, style=style)
+        elif c.integer:
+            made[c.name] = w.IntSlider(min=c.min, max=c.max, step=c.step, value=c.default,
+                                       description=c.label, continuous_update=False, style=style)
+        else:
+            made[c.name] = w.FloatSlider(min=c.min, max=c.max, step=c.step, value=c.default,
+                                         description=c.label, continuous_update=False,
+                                         style=style, readout_format=".2f")
+    return made
+
+
+def live(experiment: Experiment) -> None:
+    """Display the experiment's controls above its numbers and figure (``build_live``'s box)."""
+    box = build_live(experiment)
+    bundle = box._repr_mimebundle_()
+    # a readable stand-in where no widget frontend runs, instead of the nested widget repr
+    bundle["text/plain"] = f"Live experiment: {experiment.title} (move the controls in a kernel)"
+    display(bundle, raw=True)
+
+
+def build_live(experiment: Experiment):
+    """The live experiment's widget: controls above an Output widget with numbers and figure.
+
+    Moving a control calls the experiment's pure ``compute`` again and replaces the outputs of
+    the box's Output widget. The outputs are set as widget state rather than printed, so the
+    cell's own output is the same with or without a widget frontend (and nbval can compare it).
+    """
+    import ipywidgets as w
+
+    sliders = controls(experiment)
+    out = w.Output(layout=w.Layout(min_height="300px"))
+    out.outputs = outputs(experiment, experiment.defaults())
+
+    def update(_change=None):
+        out.outputs = outputs(experiment, {name: s.value for name, s in sliders.items()})
+
+    for s in sliders.values():
+        s.observe(update, names="value")
+    box = w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
+    box.add_class("knobs-live")
+    return box

@@ -1,0 +1,91 @@
+"""The book's notebooks follow one template and are stored as one clean run (nbval checks the
+outputs themselves; see pyproject.toml)."""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb")
+                   if ".ipynb_checkpoints" not in p.parts)
+CHAPTERS = [p for p in NOTEBOOKS if re.match(r"\d\d-", p.name)]
+TOC = (ROOT / "_toc.yml").read_text()
+IDS = [str(p.relative_to(ROOT / "book")) for p in NOTEBOOKS]
+CHAPTER_IDS = [str(p.relative_to(ROOT / "book")) for p in CHAPTERS]
+
+
+def cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_chapters():
+    assert CHAPTERS, "no chapter notebooks found under book/"
+
+
+def test_every_toc_entry_exists():
+    for entry in re.findall(r"file:\s*(\S+)", TOC):
+        matches = list(ROOT.glob(entry + ".*"))
+        assert matches, f"_toc.yml lists {entry}, which does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_listed_in_toc(path):
+    assert str(path.relative_to(ROOT).with_suffix("")) in TOC
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_as_one_clean_run(path):
+    code = [c for c in cells(path) if c["cell_type"] == "code" and source(c).strip()]
+    counts = [c["execution_count"] for c in code]
+    assert counts == list(range(1, len(code) + 1)), (
+        f"execution counts {counts}: refresh with `make refresh NB={path.relative_to(ROOT)}`")
+    for c in code:
+        for out in c["outputs"]:
+            assert out["output_type"] != "error", source(c)[:80]
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+                f"stderr output (a warning?) stored in a cell: {''.join(out['text'])[:200]}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernel_and_imports(path):
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    text = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "sys.path" not in text, "import knobs as an installed package, never via sys.path"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=CHAPTER_IDS)
+def test_chapter_template(path):
+    cs = cells(path)
+    first = source(cs[0])
+    assert cs[0]["cell_type"] == "markdown" and first.startswith("# ")
+    assert "What you will learn" in first and "Prerequisites" in first
+    code = [source(c) for c in cs if c["cell_type"] == "code"]
+    assert code[0].count("default_rng(") == 1, "one seeded Generator, made in the imports cell"
+    assert sum(s.count("default_rng(") for s in code) == 1, "only one Generator per chapter"
+    markdown = "\n".join(source(c) for c in cs if c["cell_type"] == "markdown")
+    assert re.search(r"^## Exercises", markdown, re.M) and re.search(r"^## Summary", markdown, re.M)
+    assert len(re.findall(r"\{exercise\}", markdown)) >= 3, "at least three exercises"
+    n_solutions = len(re.findall(r"\{solution(-start)?\}", markdown))
+    assert n_solutions >= len(re.findall(r"\{exercise\}", markdown)), "a solution per exercise"
+    assert re.search(r":class: dropdown", markdown), "solutions hidden behind a toggle"
+    assert any("live(" in s for s in code), "a live experiment"
+    assert any("render(" in s for s in code), "the experiment shown at its defaults"
+    assert any(re.search(r"ch\d\d\.check_\w+\(", s) for s in code), "a self-checked exercise"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_has_alt_text(path):
+    for c in cells(path):
+        if c["cell_type"] != "code":
+            continue
+        has_image = any("image/png" in out.get("data", {}) for out in c["outputs"])
+        if has_image:
+            alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 20, f"figure without alt text in cell: {source(c)[:80]}"

@@ -45,9 +45,9 @@ def draw(r: dict):
         ax.contour(xx, yy, zz, levels=[0.0], colors=[PALETTE["black"]], linewidths=1.5)
         # the normal vector w, drawn from the boundary point closest to the origin
         foot = -r["b"] * r["w"] / float(r["w"] @ r["w"])
-        ax.annotate("", xy=foot + 0.4 * r["w"] / np.linalg.norm(r["w"]), xytext=foot,
+        ax.annotate("", xy=foot + 0.3 * r["w"] / np.linalg.norm(r["w"]), xytext=foot, zorder=4,
                     arrowprops={"arrowstyle": "-|>", "color": PALETTE["vermillion"], "lw": 2,
-                                    "mutation_scale": 18})
+                                "mutation_scale": 16})
     for (x1, x2), y in zip(gates.INPUTS, r["outputs"], strict=True):
         ax.scatter(x1, x2, s=160, marker="o" if y else "s", zorder=3, edgecolor="black",
                    color=PALETTE["blue"] if y else PALETTE["orange"])

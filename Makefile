@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: html test refresh lab lint clean lock
+.PHONY: html test refresh lab lint clean lock vendor bench bench-record
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,14 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-html: $(STAMP)
+vendor: $(STAMP)  ## fetch the site's pinned third-party JS/CSS/fonts from npm (vendor/vendor.toml)
+	$(BIN)/python tools/vendor_assets.py
+
+html: $(STAMP) vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	@echo "Website built: open _build/html/index.html"
 
-test: $(STAMP)
+test: $(STAMP) vendor
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -29,6 +32,12 @@ refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+bench: $(STAMP)  ## notebooks, widgets, engine, a classroom of 8; budgets enforced [ARGS=--quick]
+	$(BIN)/python benchmarks/bench.py $(ARGS)
+
+bench-record: $(STAMP)  ## the full benchmark, stored as the instructor guide's measured figures
+	$(BIN)/python benchmarks/bench.py --record
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -62,3 +62,161 @@ def activation_bytes(sizes: Sequence[int], batch: int, training: bool = True,
     else:
         count = batch * max(a + b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
     return count * np.dtype(dtype).itemsize
+
+
+# --- Part III, chapters 12-14: shared weights, budgets, memory -------------------------------
+
+def _pair(value, name: str, allow_zero: bool = False) -> tuple[int, int]:
+    """``k`` or ``(k_h, k_w)`` as a pair of integers (positive, or >= 0 with ``allow_zero``)."""
+    pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
+    if len(pair) != 2:
+        raise ValueError(f"{name} must be an integer or a pair of integers, got {value!r}")
+    if allow_zero:
+        for v in pair:
+            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+        return int(pair[0]), int(pair[1])
+    return positive_int(pair[0], name), positive_int(pair[1], name)
+
+
+def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Positions of a kernel along one axis: ``floor((size + 2 padding - kernel) / stride) + 1``."""
+    size, kernel, stride = (positive_int(size, "size"), positive_int(kernel, "kernel"),
+                            positive_int(stride, "stride"))
+    padding = _pair(padding, "padding", allow_zero=True)[0]
+    if kernel > size + 2 * padding:
+        raise ValueError(f"kernel {kernel} does not fit in size {size} with padding {padding}")
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def patch_count(image_size, kernel, stride=1, padding=0) -> int:
+    """Number of patches (output positions) of a 2-D kernel sliding over an image.
+
+    ``image_size``, ``kernel``, ``stride`` and ``padding`` are integers or ``(h, w)`` pairs.
+    """
+    (H, W), (kh, kw) = _pair(image_size, "image_size"), _pair(kernel, "kernel")
+    (sh, sw), (ph, pw) = _pair(stride, "stride"), _pair(padding, "padding", allow_zero=True)
+    return conv_output_size(H, kh, sh, ph) * conv_output_size(W, kw, sw, pw)
+
+
+def conv_parameter_count(c_in: int, c_out: int, kernel, bias: bool = True) -> int:
+    """One shared filter bank: ``c_out (c_in k_h k_w) + c_out``, whatever the image size."""
+    c_in, c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
+    kh, kw = _pair(kernel, "kernel")
+    return c_out * c_in * kh * kw + (c_out if bias else 0)
+
+
+def locally_connected_parameter_count(image_size, c_in: int, c_out: int, kernel, stride=1,
+                                      padding=0, bias: bool = True) -> int:
+    """A private filter bank (and bias) at every patch: ``patches × conv_parameter_count``."""
+    return (patch_count(image_size, kernel, stride, padding)
+            * conv_parameter_count(c_in, c_out, kernel, bias))
+
+
+def dense_image_parameter_count(image_size, c_in: int, c_out: int, kernel, stride=1,
+                                padding=0, bias: bool = True) -> int:
+    """A dense layer with the same input ``c_in H W`` and output ``c_out × patches`` as the conv."""
+    H, W = _pair(image_size, "image_size")
+    n_in = positive_int(c_in, "c_in") * H * W
+    n_out = positive_int(c_out, "c_out") * patch_count(image_size, kernel, stride, padding)
+    return n_in * n_out + (n_out if bias else 0)
+
+
+LSTM_TYING = ("none", "input", "coupled")
+
+
+def lstm_parameter_count(n_in: int, n_hidden: int, tie: str = "none", bias: bool = True) -> int:
+    """Parameters of one LSTM layer with one bias vector per gate.
+
+    ``tie="none"``: four gates (input, forget, candidate, output), each with ``W_x: (h, n_in)``,
+    ``W_h: (h, h)`` and ``b: (h,)``. ``tie="input"``: one ``W_x`` shared by the four gates.
+    ``tie="coupled"``: the forget gate is tied to the input gate, ``f = 1 - i``, so three gates
+    remain (Greff et al., 2017). PyTorch keeps two bias vectors per gate (``b_ih``, ``b_hh``):
+    add ``4 h`` to compare with it.
+    """
+    n_in, h = positive_int(n_in, "n_in"), positive_int(n_hidden, "n_hidden")
+    if tie not in LSTM_TYING:
+        raise ValueError(f"tie must be one of {LSTM_TYING}, got {tie!r}")
+    per_gate = h * h + (h if bias else 0)  # recurrent weights and bias are never shared here
+    if tie == "none":
+        return 4 * (h * n_in + per_gate)
+    if tie == "input":
+        return h * n_in + 4 * per_gate
+    return 3 * (h * n_in + per_gate)
+
+
+def mlp_sizes(d: int, width: int, depth: int, n_out: int = 1) -> list[int]:
+    """Layer sizes of ``depth`` hidden layers of ``width`` units on ``d`` inputs, plus an output."""
+    return ([positive_int(d, "d")] + [positive_int(width, "width")] * positive_int(depth, "depth")
+            + [positive_int(n_out, "n_out")])
+
+
+def mlp_parameter_estimate(d: int, width: int, depth: int) -> int:
+    """The budget rule ``P ≈ (L - 1) m² + d m``: weights of the hidden layers only.
+
+    It leaves out every bias (``L m``) and the output layer (``m n_out + n_out``); the exact count
+    is ``dense_parameter_count(mlp_sizes(d, m, L, n_out))``.
+    """
+    d, m, L = positive_int(d, "d"), positive_int(width, "width"), positive_int(depth, "depth")
+    return (L - 1) * m * m + d * m
+
+
+def width_for_budget(budget: int, d: int, depth: int, exact: bool = False,
+                     n_out: int = 1) -> int:
+    """The largest width ``m`` whose ``depth``-layer network fits in ``budget`` parameters.
+
+    With ``exact=False`` the rule ``(L - 1) m² + d m <= P`` decides, otherwise the exact count
+    with biases and an output layer of ``n_out`` units. Returns 0 when not even ``m = 1`` fits.
+    """
+    budget, d = positive_int(budget, "budget"), positive_int(d, "d")
+    L = positive_int(depth, "depth")
+
+    def cost(m: int) -> int:
+        if exact:
+            return dense_parameter_count(mlp_sizes(d, m, L, n_out))
+        return mlp_parameter_estimate(d, m, L)
+
+    if cost(1) > budget:
+        return 0
+    low, high = 1, 2
+    while cost(high) <= budget:  # cost grows with m: double, then bisect
+        low, high = high, 2 * high
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if cost(mid) <= budget else (low, mid)
+    return low
+
+
+def checkpointed_activation_bytes(sizes: Sequence[int], batch: int, segments: int,
+                                  dtype=np.float64) -> int:
+    """Training activation memory with gradient checkpointing (Chen et al., 2016).
+
+    The layers between the ``L + 1`` activations of ``sizes`` are cut into ``segments`` runs of
+    consecutive layers (``segment_bounds``). The forward pass keeps only each segment's input, the
+    checkpoint; the backward pass walks the segments in reverse, recomputes one segment's
+    activations from its checkpoint, back-propagates through it and frees it with its checkpoint.
+    While segment ``s`` is processed, memory holds the checkpoints ``0 .. s`` and the activations
+    inside ``s``; the peak is the largest of these ``B Σ n`` totals. ``segments = 1`` is plain
+    training, ``activation_bytes(sizes, batch)``.
+    """
+    sizes = [positive_int(s, "layer size") for s in sizes]
+    batch, segments = positive_int(batch, "batch"), positive_int(segments, "segments")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output size, got {sizes}")
+    peak, checkpoints = 0, 0
+    for start, stop in segment_bounds(len(sizes) - 1, segments):
+        checkpoints += sizes[start]
+        peak = max(peak, checkpoints + sum(sizes[start + 1:stop + 1]))
+    return batch * peak * np.dtype(dtype).itemsize
+
+
+def segment_bounds(n_layers: int, segments: int) -> list[tuple[int, int]]:
+    """Split layers ``0 .. n_layers - 1`` into ``segments`` consecutive runs ``(start, stop)``.
+
+    Sizes differ by at most one, e.g. 10 layers in 3 segments: (0, 3), (3, 6), (6, 10).
+    """
+    n_layers, segments = positive_int(n_layers, "n_layers"), positive_int(segments, "segments")
+    if segments > n_layers:
+        raise ValueError(f"segments must be <= n_layers = {n_layers}, got {segments}")
+    cuts = [k * n_layers // segments for k in range(segments + 1)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))

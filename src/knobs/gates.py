@@ -51,7 +51,7 @@ class BiasInterval:
 
     @property
     def midpoint(self) -> float:
-        """The most robust bias: as far as possible from both edges (needs a bounded interval)."""
+        """The most robust bias, as far as possible from both edges (needs a bounded interval)."""
         if self.empty or not (math.isfinite(self.low) and math.isfinite(self.high)):
             raise ValueError(f"the interval {self} has no finite midpoint")
         return (self.low + self.high) / 2

@@ -4,11 +4,45 @@ Each module defines one or more ``Experiment`` objects; ``ALL`` lists them expli
 tests, the book build and the benchmarks sweep every one of them.
 """
 
-from . import gates
+from . import (
+    applications,
+    approximation,
+    budget,
+    carbon_copy,
+    centering,
+    counting,
+    depth,
+    dimer,
+    gates,
+    gradients,
+    intercept,
+    memory,
+    normalization,
+    reduction,
+    saturation,
+    sharing,
+    zstats,
+)
 from .base import Choice, Experiment, Slider
 
 ALL = [
     gates.EXPERIMENT,
+    zstats.EXPERIMENT,
+    depth.EXPERIMENT,
+    saturation.EXPERIMENT,
+    intercept.EXPERIMENT,
+    normalization.EXPERIMENT,
+    gradients.EXPERIMENT,
+    carbon_copy.EXPERIMENT,
+    reduction.EXPERIMENT,
+    dimer.EXPERIMENT,
+    approximation.EXPERIMENT,
+    counting.EXPERIMENT,
+    sharing.EXPERIMENT,
+    budget.EXPERIMENT,
+    memory.EXPERIMENT,
+    applications.EXPERIMENT,
+    centering.EXPERIMENT,
 ]
 
 BY_NAME = {e.name: e for e in ALL}

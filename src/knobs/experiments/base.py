@@ -1,6 +1,7 @@
 """Live experiments: a pure function of a few controls, a figure drawn from its numbers.
 
 An ``Experiment`` bundles
+
 - ``compute(**values) -> dict``: the pure function (engine calls only, numbers out), which the
   tests sweep over each control's whole range;
 - ``draw(numbers) -> Figure`` and ``report(numbers) -> str``: the figure and the printed numbers;

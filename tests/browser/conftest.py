@@ -1,0 +1,142 @@
+"""Fixtures for the website tests: the built site, a loopback server, Debian's Chromium.
+
+The site is the one ``tests/test_book_build.py`` builds earlier in the same run (these tests are
+moved after it); if that test did not run in this session, the ``site`` fixture builds the book
+itself, so ``pytest tests/browser`` works on a fresh clone too. Set ``KNOBS_REUSE_SITE=1`` to test
+an existing ``_build/html`` as it is (quick iterations on the tests themselves).
+
+Chromium: missing locally -> every browser test is skipped, loudly; missing in CI (``CI=true``)
+-> they fail. ``.ci/run`` installs Debian's ``chromium``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+ARTIFACTS = ROOT / "test-artifacts"
+SESSION_START = time.time()
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+
+
+def load(name: str, path: pathlib.Path):
+    """Import a module of this repository by path (tools/ and book/_ext are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def toc_pages() -> list[str]:
+    """Every page of _toc.yml as its HTML path, in reading order."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    site_map = parse_toc_yaml(ROOT / "_toc.yml")
+    return [f"{docname}.html" for docname in site_map]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the website tests last, after tests/test_book_build.py has built the site."""
+    here = pathlib.Path(__file__).parent
+    mine = [i for i in items if here in pathlib.Path(str(i.path)).parents]
+    items[:] = [i for i in items if i not in mine] + mine
+
+
+@pytest.fixture(scope="session")
+def site() -> pathlib.Path:
+    """``_build/html``, built in this session (by test_book_build.py or here)."""
+    index = HTML / "index.html"
+    built_this_session = index.exists() and index.stat().st_mtime >= SESSION_START
+    if not built_this_session and os.environ.get("KNOBS_REUSE_SITE") != "1":
+        vendor = subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_assets.py")],
+                                capture_output=True, text=True, cwd=ROOT)
+        assert vendor.returncode == 0, vendor.stdout + vendor.stderr
+        jb = pathlib.Path(sys.executable).parent / "jupyter-book"
+        result = subprocess.run([str(jb), "build", "--all", "-W", "-n", "--keep-going",
+                                 str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert index.exists(), "no built site in _build/html"
+    return HTML
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site, plus test pages registered in ``extra`` (path -> HTML)."""
+
+    extra: dict[str, str] = {}
+
+    def do_GET(self):
+        page = self.extra.get(self.path.split("?", 1)[0])
+        if page is None:
+            return super().do_GET()
+        body = page.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+    def log_message(self, *args):  # quiet: failures are reported by the tests
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The built site on http://127.0.0.1:<port>/ (a thread, stopped after the session)."""
+    handler = type("Handler", (_Handler,), {"extra": {}})
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    httpd.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.extra = handler.extra
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        message = ("Debian's Chromium is not installed (/usr/bin/chromium): the browser tests "
+                   "of the website did NOT run. Install it: apt-get install chromium")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> pathlib.Path:
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

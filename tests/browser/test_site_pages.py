@@ -1,0 +1,344 @@
+"""Every page of the toc in a real browser (Playwright driving Debian's Chromium).
+
+Each page is loaded once from a loopback server (``visits``); the tests below then check what
+was recorded: requests (all local, none failed), console errors, typeset math, loaded images
+with alt text, widgets rendered from embedded state, kernel-free experiments, an axe-core audit.
+A full-page screenshot of each page is saved in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import HTML as SITE
+from conftest import ROOT, load, toc_pages
+
+pytestmark = pytest.mark.browser
+
+PAGES = toc_pages()
+EXT = load("knobs_site", ROOT / "book" / "_ext" / "knobs_site" / "__init__.py")
+VENDOR = load("vendor_assets", ROOT / "tools" / "vendor_assets.py")
+AXE = VENDOR.TEST_DIR / "axe-core" / "axe.min.js"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _experiments():
+    from knobs.experiments import ALL
+
+    return [e for e in ALL if f"{e.chapter}.html" in PAGES]
+
+
+EXPERIMENTS = _experiments()
+
+
+@dataclass
+class Visit:
+    page: str
+    requests: list = field(default_factory=list)
+    remote: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    console: list = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    images: list = field(default_factory=list)
+    widgets: dict = field(default_factory=dict)
+    components: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+
+
+def watch(page, base_url: str, visit: Visit) -> None:
+    """Record every request; abort (and record) any to another host."""
+    host = urlsplit(base_url).netloc
+
+    def route(r):
+        url = r.request.url
+        if url.startswith("data:") or urlsplit(url).netloc == host:
+            r.continue_()
+        else:
+            visit.remote.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("request", lambda req: visit.requests.append(req.url))
+    page.on("requestfailed", lambda req: visit.failed.append(f"{req.url}: {req.failure}"))
+    page.on("response", lambda res: res.status >= 400 and visit.failed.append(
+        f"{res.url}: HTTP {res.status}"))
+    page.on("console", lambda msg: msg.type == "error" and visit.console.append(msg.text))
+    page.on("pageerror", lambda err: visit.console.append(f"uncaught: {err}"))
+
+
+WAIT_FOR_MATH = """async () => {
+  if (!window.MathJax || !MathJax.startup) return false;
+  await MathJax.startup.promise;
+  return true;
+}"""
+
+MATH = r"""() => {
+  const nodes = [...document.querySelectorAll('span.math, div.math')];
+  const untypeset = nodes.filter(n => !n.querySelector('mjx-container'))
+                         .map(n => n.textContent.slice(0, 80));
+  const skip = 'pre, code, script, style, mjx-container, .highlight, textarea';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT
+                                                   : NodeFilter.FILTER_ACCEPT});
+  const raw = [];
+  const tex = /\\\(|\\\)|\\\[|\\\]|\$\$|\$[^$\s][^$]*\$|\\(begin|frac|mathbf)\b/;
+  while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (tex.test(t)) raw.push(t.trim().slice(0, 80));
+  }
+  return {count: nodes.length, untypeset, raw};
+}"""
+
+IMAGES = """async () => {
+  await Promise.all([...document.images].map(i => i.complete ? null :
+    new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+  return [...document.images].map(i => ({src: i.currentSrc || i.src, alt: i.getAttribute('alt'),
+    width: i.naturalWidth, height: i.naturalHeight}));
+}"""
+
+WIDGETS = """() => {
+  const views = [...document.querySelectorAll('script[type="VIEW_MIME"]')];
+  const rendered = views.filter(v => {
+    const area = v.previousElementSibling;
+    return area && area.classList.contains('widget-subarea')
+      && area.querySelector('.jupyter-widgets') && area.getBoundingClientRect().height > 0;
+  });
+  const images = [...document.querySelectorAll('.widget-subarea img')];
+  return {views: views.length, rendered: rendered.length,
+          broken_images: images.filter(i => !(i.complete && i.naturalWidth > 0)).length,
+          sliders: document.querySelectorAll('.widget-subarea .widget-slider').length};
+}""".replace("VIEW_MIME", WIDGET_VIEW)
+
+COMPONENTS = """() => [...document.querySelectorAll('.knobs-static')].map(c => ({
+  name: c.dataset.experiment, ready: c.dataset.ready === 'true',
+  controls_shown: !c.querySelector('.knobs-static-controls').hidden,
+  image_ok: c.querySelector('img').complete && c.querySelector('img').naturalWidth > 0}))"""
+
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations']});
+  return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+}"""
+
+
+def open_page(browser, server, path: str, visit: Visit):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watch(page, server.base_url, visit)
+    page.goto(f"{server.base_url}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    return context, page
+
+
+def wait_for_widgets(page) -> None:
+    """The widget manager renders after load: wait until every view has its widget area."""
+    page.wait_for_function("""() => [...document.querySelectorAll('script[type="VIEW_MIME"]')]
+        .every(v => v.previousElementSibling
+                    && v.previousElementSibling.classList.contains('widget-subarea')
+                    && v.previousElementSibling.querySelector('.jupyter-widgets'))"""
+                           .replace("VIEW_MIME", WIDGET_VIEW), timeout=20_000)
+
+
+@pytest.fixture(scope="session")
+def visits(browser, server, artifacts):
+    """Load each page once; returns a function page -> Visit (cached)."""
+    done: dict[str, Visit] = {}
+    axe = AXE.read_text(encoding="utf-8")
+
+    def get(path: str) -> Visit:
+        if path not in done:
+            visit = Visit(path)
+            context, page = open_page(browser, server, path, visit)
+            try:
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                page.evaluate(WAIT_FOR_MATH)
+                wait_for_widgets(page)
+                visit.math = page.evaluate(MATH)
+                visit.images = page.evaluate(IMAGES)
+                visit.widgets = page.evaluate(WIDGETS)
+                visit.components = page.evaluate(COMPONENTS)
+                page.evaluate("window.scrollTo(0, 0)")
+                page.wait_for_load_state("networkidle")
+                name = path.replace("/", "__").removesuffix(".html")
+                page.screenshot(path=artifacts / "screenshots" / f"{name}.png", full_page=True)
+                page.add_script_tag(content=axe)
+                visit.violations = page.evaluate(AXE_RUN)
+            finally:
+                context.close()
+            done[path] = visit
+        return done[path]
+
+    return get
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_loads_only_local_resources_without_failure(visits, path):
+    visit = visits(path)
+    assert visit.requests, "no request recorded"
+    assert not visit.remote, f"requests to other hosts: {visit.remote}"
+    assert not visit.failed, f"failed requests: {visit.failed}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_console_error(visits, path):
+    assert not visits(path).console
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_formula_is_typeset(visits, path):
+    math = visits(path).math
+    assert not math["untypeset"], f"{len(math['untypeset'])} formulas not typeset"
+    assert not math["raw"], f"raw TeX left in the text: {math['raw'][:5]}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_image_loaded_with_alt_text(visits, path):
+    for image in visits(path).images:
+        assert image["width"] > 0 and image["height"] > 0, f"not loaded: {image['src']}"
+        alt = (image["alt"] or "").strip()
+        assert len(alt) >= 10 and not re.fullmatch(r"\S+\.(png|jpe?g|svg|gif)", alt), (
+            f"no readable alt text on {image['src']}: {alt!r}")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_widget_rendered_and_experiments_ready(visits, path):
+    visit = visits(path)
+    widgets = visit.widgets
+    assert widgets["rendered"] == widgets["views"], widgets
+    assert widgets["broken_images"] == 0, widgets
+    expected = sorted(e.name for e in EXPERIMENTS if f"{e.chapter}.html" == path)
+    assert sorted(c["name"] for c in visit.components) == expected
+    for component in visit.components:
+        assert component["ready"] and component["controls_shown"] and component["image_ok"], (
+            component)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_or_critical_accessibility_violation(visits, path):
+    bad = [v for v in visits(path).violations if v["impact"] in ("serious", "critical")]
+    assert not bad, json.dumps(bad, indent=1)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_full_page_screenshot_saved(visits, artifacts, path):
+    visits(path)
+    name = path.replace("/", "__").removesuffix(".html")
+    shot = artifacts / "screenshots" / f"{name}.png"
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
+STATE = """(root) => ({
+  index: Number(root.querySelector('input').value),
+  label: root.querySelector('output').textContent,
+  report: root.querySelector('.knobs-static-report').textContent,
+  src: root.querySelector('img').getAttribute('src'),
+  alt: root.querySelector('img').alt})"""
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[e.name for e in EXPERIMENTS])
+def test_kernel_free_experiment_follows_its_main_control(browser, server, experiment):
+    """Keyboard on the slider: figure, numbers and alt text follow, matching the engine."""
+    visit = Visit(f"{experiment.chapter}.html")
+    context, page = open_page(browser, server, visit.page, visit)
+    try:
+        root = page.locator(f"#knobs-static-{experiment.name}")
+        assert root.count() == 1, f"{visit.page} has no kernel-free {experiment.name!r}"
+        slider = root.locator("input[type=range]")
+        slider.scroll_into_view_if_needed()
+        values, default_index = EXT.main_values(experiment)
+        control = experiment.control(experiment.main)
+        seen = [root.evaluate(STATE)]
+        assert seen[0]["index"] == default_index
+        for key in ("End", "Home", "ArrowRight"):
+            slider.focus()
+            page.keyboard.press(key)
+            page.wait_for_function("""(root) => {
+                const img = root.querySelector('img');
+                return img.complete && img.naturalWidth > 0;
+            }""", arg=root.element_handle())
+            seen.append(root.evaluate(STATE))
+        assert [s["index"] for s in seen] == [default_index, len(values) - 1, 0, 1]
+        for state in seen:
+            value = values[state["index"]]
+            # what the page shows is what the engine computes at that value
+            assert state["label"] == EXT.label(control, value)
+            assert state["report"] == experiment.report(experiment.run(**{experiment.main: value}))
+            assert state["label"] in state["alt"]
+        # moving the control changes what is shown: the figure (its pixels, not only its file
+        # name) between the extremes, and figure or numbers at each single step
+        def shown(state):
+            src = urlsplit(f"{server.base_url}/{visit.page}").path
+            image = (SITE / urljoin(src, state["src"]).lstrip("/")).read_bytes()
+            return image, state["report"]
+
+        assert shown(seen[1])[0] != shown(seen[2])[0], "the figure must change with the control"
+        assert shown(seen[2]) != shown(seen[3]), "one step of the control changes nothing"
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+def _widget_test_page(notebook: pathlib.Path) -> str | None:
+    """A page holding a notebook's stored widget state and views, with the site's manager."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE)
+    views = [out["data"][WIDGET_VIEW] for cell in nb["cells"] for out in cell.get("outputs", [])
+             if WIDGET_VIEW in out.get("data", {})]
+    if not state or not views:
+        return None
+    base = "/_static/" + VENDOR.SITE_DIR.relative_to(VENDOR.SITE_ROOT).as_posix()
+    body = "\n".join(f'<div class="view"><script type="{WIDGET_VIEW}">{json.dumps(v)}</script>'
+                     "</div>" for v in views)
+    state_json = json.dumps(state).replace("</", "<\\/")
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Widgets of {notebook.name}</title>
+<script src="{base}/{EXT.REQUIREJS}"></script>
+<script src="{base}/{EXT.WIDGET_MANAGER}"></script>
+<script type="{WIDGET_STATE}">{state_json}</script>
+</head><body><main>{body}</main></body></html>"""
+
+
+NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").exists()]
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PAGES)
+def test_notebook_widgets_render_from_embedded_state(browser, server, path):
+    """The notebook's own ipywidgets (the live version) render from their stored state with
+    the site's vendored manager, offline: sliders and the Output's figure and numbers."""
+    html = _widget_test_page((ROOT / path).with_suffix(".ipynb"))
+    if html is None:
+        pytest.skip(f"{path}: the notebook stores no widget")
+    route = f"/__widgets__/{path}"
+    server.extra[route] = html
+    visit = Visit(route)
+    context, page = open_page(browser, server, route.lstrip("/"), visit)
+    try:
+        wait_for_widgets(page)
+        widgets = page.evaluate(WIDGETS)
+        texts = page.locator(".widget-subarea").all_inner_texts()
+    finally:
+        context.close()
+    assert widgets["views"] > 0 and widgets["rendered"] == widgets["views"], widgets
+    assert widgets["broken_images"] == 0, widgets
+    assert all(t.strip() for t in texts), "a widget rendered empty"
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+def test_search_finds_a_chapter(browser, server):
+    visit = Visit("search.html")
+    context, page = open_page(browser, server, "search.html?q=bias", visit)
+    try:
+        page.wait_for_selector("ul.search li a", timeout=20_000)
+        hits = page.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+    finally:
+        context.close()
+    assert any(urlsplit(h).path.lstrip("/") in PAGES for h in hits), hits
+    assert not visit.remote and not visit.failed and not visit.console, visit

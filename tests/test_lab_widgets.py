@@ -1,0 +1,320 @@
+"""Every chapter's live experiment, driven in JupyterLab by a real Chromium (Playwright).
+
+A JupyterLab server runs on loopback from the project's own environment (as a student's server
+on a hub) and serves a temporary copy of ``book/``. For each notebook in ``_toc.yml`` the test
+opens it, clears the stored outputs, runs all cells, and then checks:
+
+- every non-empty code cell ran, and no output is an error or stderr (a warning) except in cells
+  tagged ``raises-exception``; no widget failed to render; no uncaught JavaScript error;
+- each live experiment's box (CSS class ``knobs-live``) first shows the engine's report at the
+  experiment's defaults, and after the *main* control is moved by one step with the keyboard
+  (or its menu set to the next option) it shows exactly
+  ``experiment.report(experiment.run(main=new_value))`` computed here, and a new figure.
+
+Nothing is specific to a chapter: the chapters come from ``_toc.yml`` and the experiments from
+``knobs.experiments.ALL`` (matched by ``Experiment.chapter``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import pathlib
+import re
+import shutil
+import sys
+import time
+import warnings
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import labserver  # noqa: E402
+import notebook_runs  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NOTEBOOKS = notebook_runs.toc_notebooks()
+IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+RUN_TIMEOUT_S = 180      # a whole notebook, cell by cell, in a browser on a shared 2-core machine
+UPDATE_TIMEOUT_S = 30    # one widget update: kernel round trip + compute + redraw + render
+ARTIFACTS = ROOT / "test-artifacts" / "lab"
+
+# The state of the open notebook, read from the DOM in one call.
+NOTEBOOK_STATE_JS = """() => {
+  const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')];
+  return cells.map(cell => {
+    const prompt = cell.querySelector('.jp-InputArea-prompt');
+    const outputs = [...cell.querySelectorAll('.jp-OutputArea-output')];
+    return {
+      code: cell.classList.contains('jp-CodeCell'),
+      prompt: prompt ? prompt.textContent.trim() : '',
+      errors: outputs.filter(o => o.dataset.mimeType === 'application/vnd.jupyter.stderr')
+                     .map(o => o.textContent.slice(0, 500)),
+      text: outputs.map(o => o.textContent).join('\\n'),
+    };
+  });
+}"""
+
+# Inside one .knobs-live box: its output text, its images, its sliders and menus by label.
+BOX_STATE_JS = """box => {
+  const out = box.querySelector('.widget-output');
+  const texts = [...out.querySelectorAll('.jp-OutputArea-output')]
+      .filter(o => o.dataset.mimeType === 'application/vnd.jupyter.stdout')
+      .map(o => o.textContent);
+  const images = [...out.querySelectorAll('img')].map(img => img.getAttribute('src'));
+  const other = [...out.querySelectorAll('.jp-OutputArea-output')]
+      .filter(o => !['application/vnd.jupyter.stdout', 'image/png'].includes(o.dataset.mimeType))
+      .map(o => o.dataset.mimeType + ': ' + o.textContent.slice(0, 300));
+  return {text: texts.join(''), images, other};
+}"""
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = labserver.copy_book(ROOT, tmp_path_factory.mktemp("lab-root"))
+    with labserver.lab_server(root) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:  # the same rule as the website's browser tests (tests/browser)
+        message = ("Debian's Chromium is not installed (/usr/bin/chromium): the JupyterLab widget "
+                   "tests did NOT run. Install it: apt-get install chromium")
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab_page(lab, browser):
+    """One JupyterLab page for the whole module; each test opens and closes one notebook in it
+    (reloading the JupyterLab app for every notebook would cost several seconds each)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda err: page.errors.append(str(err)))
+    open_lab(page, lab)
+    yield page
+    context.close()
+
+
+def open_lab(page, lab):
+    page.goto(f"{lab.base}/lab/workspaces/knobs-test?reset&token={lab.token}")
+    page.wait_for_selector("#jp-main-statusbar", timeout=60_000)
+
+
+def menu(page, menu_name: str, command: str):
+    """Click a command in a JupyterLab main menu (by its stable command id, not its label)."""
+    page.get_by_role("menuitem", name=menu_name, exact=True).click()
+    page.locator(f'li[data-command="{command}"]').click()
+
+
+def experiments_of(chapter: str) -> list:
+    from knobs.experiments import ALL
+
+    return [e for e in ALL if e.chapter == chapter]
+
+
+def next_value(control):
+    """The main control's value one step (or one option) away from its default."""
+    from knobs.experiments import Choice
+
+    if isinstance(control, Choice):
+        options = list(control.options)
+        return options[(options.index(control.default) + 1) % len(options)], None
+    up = control.default + control.step <= control.max + 1e-12
+    value = control.default + (control.step if up else -control.step)
+    value = int(round(value)) if control.integer else round(value, 10)
+    return value, ("ArrowRight" if up else "ArrowLeft")
+
+
+def png_of(experiment, values) -> bytes:
+    """The figure the kernel's widget would show, rendered here with the book's style."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from knobs.plotting import use_book_style
+    from knobs.widgets import outputs
+
+    use_book_style()
+    image = [o for o in outputs(experiment, values) if o["output_type"] == "display_data"]
+    return base64.b64decode(image[0]["data"]["image/png"]) if image else b""
+
+
+def wait_for_run(page, code_cells_expected: list[bool]) -> list[dict]:
+    """Poll the notebook until no cell is queued or running; return the final cell states."""
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    while True:
+        state = page.evaluate(NOTEBOOK_STATE_JS)
+        busy = [c for c in state if c["code"] and "*" in c["prompt"]]
+        ran = [bool(re.fullmatch(r"\[\d+\]:", c["prompt"])) for c in state if c["code"]]
+        stopped_on_error = any(c["errors"] for c in state)
+        if not busy and (all(r for r, e in zip(ran, code_cells_expected, strict=True) if e)
+                         or stopped_on_error):
+            return state
+        if time.monotonic() > deadline:
+            raise AssertionError(f"notebook still running after {RUN_TIMEOUT_S} s: "
+                                 f"{sum(ran)} of {sum(code_cells_expected)} code cells ran")
+        time.sleep(0.5)
+
+
+def box_state(box) -> dict:
+    return box.evaluate(BOX_STATE_JS)
+
+
+def move_main_control(page, box, experiment):
+    """Move the experiment's main control in the browser; return the value it should now have."""
+    control = experiment.control(experiment.main)
+    value, key = next_value(control)
+    row = box.locator(".widget-inline-hbox", has=page.locator(".widget-label",
+                                                             has_text=control.label))
+    if key is None:
+        row.locator("select").select_option(label=str(value))
+    else:
+        handle = row.locator(".noUi-handle")
+        handle.focus()
+        handle.press(key)
+        # the readout shows the value the widget holds (".2f" for a FloatSlider)
+        readout = row.locator(".widget-readout").text_content().replace("\u2212", "-")
+        now = float(readout)
+        assert abs(now - value) <= 0.0051, (
+            f"{experiment.name}: one {key} press moved {control.name} from {control.default} "
+            f"to {now}, expected {value} (one step of {control.step})")
+    return value
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
+    chapter = str(path.relative_to(ROOT).with_suffix(""))
+    cells = json.loads(path.read_text())["cells"]
+    expected_to_run = [bool("".join(c["source"]).strip()) for c in cells
+                       if c["cell_type"] == "code"]
+    allowed_errors = [i for i, c in enumerate(cells)
+                      if "raises-exception" in c.get("metadata", {}).get("tags", [])]
+    experiments = experiments_of(chapter)
+    calls_live = any(re.search(r"\blive\(", "".join(c["source"])) for c in cells
+                     if c["cell_type"] == "code")
+    assert experiments or not calls_live, (
+        f"{chapter} shows a live experiment, but no experiment in knobs.experiments.ALL has "
+        f"chapter={chapter!r}")
+
+    page = lab_page
+    del page.errors[:]
+    name = re.sub(r"\W", "-", chapter)
+    try:
+        menu(page, "File", "filebrowser:open-path")
+        page.locator(".jp-Dialog input").fill(f"{chapter}.ipynb")
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        page.wait_for_function(  # the whole notebook is rendered
+            "n => document.querySelectorAll("
+            "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').length === n",
+            arg=len(cells), timeout=60_000)
+        # the stored outputs go, then every cell runs (the kernel may still be starting: the
+        # cells queue until it is ready)
+        menu(page, "Edit", "editmenu:clear-all")
+        menu(page, "Run", "runmenu:run-all")
+        state = wait_for_run(page, expected_to_run)
+
+        assert len(state) == len(cells), "every cell of the notebook is in the page"
+        problems = [f"cell {i}: {e}" for i, c in enumerate(state) if i not in allowed_errors
+                    for e in c["errors"]]
+        assert not problems, f"error or stderr output in {chapter}:\n" + "\n".join(problems)
+        not_run = [i for i, (c, cell) in enumerate(zip(state, cells, strict=True))
+                   if cell["cell_type"] == "code" and "".join(cell["source"]).strip()
+                   and not re.fullmatch(r"\[\d+\]:", c["prompt"])]
+        assert not not_run, f"cells {not_run} of {chapter} did not run"
+        broken = [i for i, c in enumerate(state)
+                  if re.search(r"Error displaying widget|Error rendering output", c["text"])]
+        assert not broken, f"cells {broken} of {chapter}: a widget failed to render"
+
+        boxes = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .knobs-live")
+        assert boxes.count() == len(experiments), (
+            f"{chapter}: {boxes.count()} live widgets in the page, {len(experiments)} "
+            f"experiments in knobs.experiments.ALL for this chapter")
+        unmatched = list(experiments)
+        for k in range(boxes.count()):
+            box = boxes.nth(k)
+            box.scroll_into_view_if_needed()
+            before = box_state(box)
+            assert not before["other"], f"{chapter}: unexpected widget output {before['other']}"
+            # which experiment is this box? the one whose report at its defaults it shows
+            match = [e for e in unmatched
+                     if before["text"].strip() == e.report(e.run()).strip()]
+            assert match, (f"{chapter}: live widget {k} shows\n{before['text']}\nwhich is no "
+                           f"experiment's report at its defaults: {[e.name for e in unmatched]}")
+            experiment = match[0]
+            unmatched.remove(experiment)
+
+            value = move_main_control(page, box, experiment)
+            moved = {experiment.main: value}
+            expected = experiment.report(experiment.run(**moved)).strip()
+            new_figure = png_of(experiment, experiment.defaults()) != png_of(
+                experiment, experiment.defaults() | moved)
+            assert expected != before["text"].strip() or new_figure, (
+                f"{experiment.name}: one step of its main control {experiment.main} changes "
+                f"neither its report nor its figure")
+            try:  # the new report and figure arrive in one widget state message
+                page.wait_for_function(
+                    "([box, old, images]) => { const s = (" + BOX_STATE_JS + ")(box);"
+                    " return s.other.length > 0 || (s.images.length > 0 && "
+                    " (s.text.trim() !== old.trim() || s.images[0] !== images[0])); }",
+                    arg=[box.element_handle(), before["text"], before["images"]],
+                    timeout=UPDATE_TIMEOUT_S * 1000)
+            except Exception as err:
+                raise AssertionError(f"{chapter}: moving {experiment.main} of "
+                                     f"{experiment.name} to {value} did not change the "
+                                     f"output within {UPDATE_TIMEOUT_S} s") from err
+            after = box_state(box)
+            assert not after["other"], f"{experiment.name}: {after['other']}"
+            assert after["text"].strip() == expected, (
+                f"{experiment.name} at {experiment.main}={value!r}: the page shows\n"
+                f"{after['text']}\nthe engine computes\n{expected}")
+            assert len(after["images"]) == 1 and after["images"][0].startswith(
+                "data:image/png;base64,"), f"{experiment.name}: one PNG figure expected"
+            if new_figure:
+                assert after["images"] != before["images"], (
+                    f"{experiment.name}: the figure did not change with {experiment.main}")
+        assert not unmatched, f"{chapter}: no live widget for {[e.name for e in unmatched]}"
+        assert not page.errors, f"uncaught JavaScript errors: {page.errors}"
+        # a student closing the notebook: its kernel is shut down, its tab goes
+        menu(page, "File", "filemenu:close-and-cleanup")
+        page.locator(".jp-Dialog .jp-mod-accept").click()
+        page.wait_for_selector(".jp-NotebookPanel", state="detached", timeout=30_000)
+    except BaseException:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}-server.log").write_text(lab.log_tail(20_000))
+        lab.shutdown_kernels()
+        open_lab(page, lab)  # a clean page for the next notebook
+        raise
+
+
+def test_every_experiment_is_in_a_toc_chapter():
+    """An experiment whose chapter is not in the book would escape the browser test."""
+    from knobs.experiments import ALL
+
+    chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
+    orphans = [(e.name, e.chapter) for e in ALL if e.chapter not in chapters]
+    assert not orphans, f"experiments whose chapter is not a notebook in _toc.yml: {orphans}"

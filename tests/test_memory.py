@@ -1,0 +1,145 @@
+"""Measured memory of training and inference, and gradient checkpointing (chapter 14)."""
+
+import numpy as np
+import pytest
+
+import knobs
+from knobs import accounting, memory
+from knobs.checkpoint import checkpointed_backward, checkpointed_peak, sqrt_segments
+from knobs.conv import Conv2d, GlobalAvgPool2d
+
+N, B = 64, 256
+ARRAY = B * N * 8  # bytes of one activation array
+
+
+def mlp(depth, rng, width=N):
+    layers = []
+    for _ in range(depth):
+        layers += [knobs.Linear(width, width, rng=rng), knobs.ReLU()]
+    return knobs.Sequential(*layers)
+
+
+def test_inference_forward_gives_the_same_output_and_keeps_nothing(rng):
+    model = mlp(3, rng)
+    X = rng.normal(size=(5, N))
+    np.testing.assert_array_equal(memory.inference_forward(model, X), model.forward(X))
+    assert memory.saved_arrays(model)          # training forward kept its inputs
+    memory.inference_forward(model, X)
+    assert memory.saved_arrays(model) == {}
+    with pytest.raises(RuntimeError, match="before forward"):
+        model.backward(np.ones((5, N)))
+
+
+def test_a_training_forward_keeps_one_array_per_module(rng):
+    model = mlp(4, rng)
+    X = rng.normal(size=(B, N))
+    model.forward(X)
+    saved = memory.saved_arrays(model)
+    assert list(saved) == [f"{k}.{'X' if k % 2 == 0 else 'Z'}" for k in range(8)]
+    assert saved["0.X"] is X                   # the data itself, not a copy
+    assert memory.saved_bytes(model) == accounting.activation_bytes([N] * 8, B) == 8 * ARRAY
+
+
+@pytest.mark.parametrize("depth", [2, 4, 8])
+def test_measured_training_memory_is_the_saved_activations_plus_bounded_temporaries(depth, rng):
+    model, loss = mlp(depth, rng), knobs.MSELoss()
+    X, T = rng.normal(size=(B, N)), np.zeros((B, N))
+    peak = memory.training_peak(model, loss, X, T)
+    # 2 L saved arrays of which the data X already existed, plus the output and loss gradient,
+    # plus at most a few backward temporaries (dZ, f'(Z), dA) and one spare dW
+    saved_new = (2 * depth - 1) * ARRAY
+    assert saved_new < peak < saved_new + 6 * ARRAY + N * N * 8
+    assert memory.saved_arrays(model) == {}    # released afterwards
+
+
+def test_training_memory_grows_linearly_with_depth_and_batch_inference_does_not(rng):
+    X, T = rng.normal(size=(B, N)), np.zeros((B, N))
+    train = [memory.training_peak(mlp(d, rng), knobs.MSELoss(), X, T) for d in (4, 8, 16)]
+    infer = [memory.inference_peak(mlp(d, rng), X) for d in (4, 8, 16)]
+    # doubling L adds 2 L arrays per doubling: equal steps in the measured peaks
+    assert train[2] - train[1] == pytest.approx(2 * (train[1] - train[0]), rel=0.02)
+    assert (train[1] - train[0]) == pytest.approx(8 * ARRAY, rel=0.02)
+    assert max(infer) - min(infer) < 0.01 * ARRAY
+    assert infer[0] < 4 * ARRAY < train[0]
+    small = memory.training_peak(mlp(8, rng), knobs.MSELoss(), X[:B // 4], T[:B // 4])
+    assert small == pytest.approx(train[1] / 4, rel=0.1)
+
+
+def test_measurements_are_reproducible(rng):
+    model, X, T = mlp(4, rng), rng.normal(size=(B, N)), np.zeros((B, N))
+    runs = {memory.training_peak(model, knobs.MSELoss(), X, T) for _ in range(3)}
+    assert len(runs) == 1
+    assert len({memory.inference_peak(model, X) for _ in range(3)}) == 1
+
+
+@pytest.mark.parametrize(("depth", "segments"), [(1, 1), (3, 2), (8, 4), (9, 3)])
+def test_checkpointed_gradients_equal_plain_gradients(depth, segments, rng):
+    model = mlp(depth, rng, width=6)
+    X, T = rng.normal(size=(7, 6)), rng.normal(size=(7, 6))
+    loss = knobs.MSELoss()
+    plain_loss = loss.forward(model.forward(X), T)
+    plain_dX = model.backward(loss.backward())
+    plain = {k: v.copy() for k, v in model.gradients().items()}
+    step = checkpointed_backward(model, knobs.MSELoss(), X, T, segments)
+    assert step.loss == plain_loss
+    np.testing.assert_array_equal(step.dX, plain_dX)
+    for name, grad in model.gradients().items():
+        np.testing.assert_array_equal(grad, plain[name])
+    n_modules = 2 * depth
+    last = n_modules - accounting.segment_bounds(n_modules, segments)[-1][0]
+    assert step.layer_forwards == 2 * n_modules - last
+    assert memory.saved_arrays(model) == {}
+
+
+def test_checkpointing_saves_memory_as_the_formula_predicts(rng):
+    depth = 16
+    model, X, T = mlp(depth, rng), rng.normal(size=(B, N)), np.zeros((B, N))
+    plain = memory.training_peak(model, knobs.MSELoss(), X, T)
+    k = sqrt_segments(2 * depth)
+    peak, forwards = checkpointed_peak(model, knobs.MSELoss(), X, T, k)
+    predicted = accounting.checkpointed_activation_bytes([N] * (2 * depth + 1), B, k)
+    assert peak < 0.5 * plain
+    assert predicted <= peak + ARRAY < predicted + 6 * ARRAY
+    assert 2 * depth < forwards < 4 * depth
+
+
+def test_checkpointing_formula():
+    sizes = [10] * 17
+    assert accounting.checkpointed_activation_bytes(sizes, 4, 1) == accounting.activation_bytes(
+        sizes, 4)
+    # 16 layers in 4 segments: 4 checkpoints + 4 activations inside the last segment
+    assert accounting.checkpointed_activation_bytes(sizes, 4, 4) == 4 * 8 * 10 * 8
+    with pytest.raises(ValueError, match="segments must be <= n_layers"):
+        accounting.checkpointed_activation_bytes(sizes, 4, 17)
+    assert accounting.segment_bounds(10, 3) == [(0, 3), (3, 6), (6, 10)]
+
+
+def test_conv_layers_are_known_to_the_memory_tools(rng):
+    model = knobs.Sequential(Conv2d(1, 2, 3, rng=rng), knobs.ReLU(), GlobalAvgPool2d())
+    X = rng.normal(size=(2, 1, 6, 6))
+    model.forward(X)
+    assert set(memory.saved_arrays(model)) == {"0.P", "1.Z"}
+    np.testing.assert_array_equal(memory.inference_forward(model, X), model.forward(X))
+
+
+def test_unknown_layers_are_refused(rng):
+    with pytest.raises(TypeError, match="BatchNorm1d"):
+        memory.saved_arrays(knobs.Sequential(knobs.BatchNorm1d(3)))
+    with pytest.raises(TypeError, match="needs a Sequential"):
+        checkpointed_backward(knobs.Linear(2, 2, rng=rng), knobs.MSELoss(), np.ones((1, 2)),
+                              np.ones((1, 2)), 1)
+
+
+def test_peak_bytes_counts_temporaries_and_keeps_the_smallest_repeat():
+    def burst():
+        temporary = np.ones(125_000)        # 1 MB, freed before returning
+        return float(temporary.sum())
+
+    result, peak = memory.peak_bytes(burst, repeats=3)
+    assert result == 125_000.0
+    assert 1_000_000 <= peak < 1_010_000
+    sizes = iter([2_000_000, 250_000, 500_000])
+    _, peak = memory.peak_bytes(lambda: np.ones(next(sizes) // 8).sum(), repeats=3)
+    assert 250_000 <= peak < 260_000
+    with pytest.raises(ValueError, match="repeats must be a positive integer"):
+        memory.peak_bytes(burst, repeats=0)

@@ -124,14 +124,25 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
 
 
 def bench_engine(rounds: int, seconds: float) -> list[dict]:
-    import engine_step
+    """The engine step against its references (``engine_step.py``), in a fresh process per BLAS
+    setting: OpenBLAS's default threads (a laptop) and one thread (the hub setting of the
+    instructor guide). With other work on the machine, default threads make small products
+    erratic, which is worth seeing next to the one-thread figures."""
+    import subprocess
+
+    from classroom import BLAS_VARIABLES, ONE_BLAS_THREAD
 
     results = []
-    for spec in engine_step.MODELS:
-        r = engine_step.measure(spec, rounds=rounds, seconds=seconds)
-        results.append(r)
-        print(f"  loop/engine {r['loop_over_engine']:7.1f}x  engine/matmul "
-              f"{r['engine_over_matmul']:5.2f}x  {spec.name}", flush=True)
+    for label, extra in (("default", {}), ("1 thread", ONE_BLAS_THREAD)):
+        env = {k: v for k, v in os.environ.items() if k not in BLAS_VARIABLES} | extra
+        out = subprocess.run([sys.executable, str(HERE / "engine_step.py"), "--rounds",
+                              str(rounds), "--seconds", str(seconds)], env=env, check=True,
+                             capture_output=True, text=True).stdout
+        for r in json.loads(out):
+            r["blas"] = label
+            results.append(r)
+            print(f"  loop/engine {r['loop_over_engine']:7.1f}x  engine/matmul "
+                  f"{r['engine_over_matmul']:5.2f}x  {r['model']} (BLAS {label})", flush=True)
     return results
 
 
@@ -212,11 +223,12 @@ def widget_table(results: dict) -> str:
 
 
 def engine_table(results: dict) -> str:
-    rows = [[e["model"], e["parameters"], e["batch"], f"{1e3 * e['engine_s']:.3f}",
+    rows = [[e["model"], e["blas"], e["parameters"], e["batch"], f"{1e3 * e['engine_s']:.3f}",
              f"{1e3 * e['loop_s']:.2f}", f"{1e3 * e['matmul_s']:.3f}",
              f"{e['loop_over_engine']:.1f}x", f"{e['engine_over_matmul']:.2f}x"]
             for e in results["engine"]]
-    return _table(["model", "parameters", "batch", "engine step (ms)", "per-sample loop (ms)",
+    return _table(["model", "BLAS threads", "parameters", "batch", "engine step (ms)",
+                   "per-sample loop (ms)",
                    "matmuls alone (ms)", "loop / engine", "engine / matmuls"], rows)
 
 

@@ -15,7 +15,11 @@ measurements taken under the same load.
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 
@@ -162,3 +166,20 @@ def measure(spec: ModelSize, rounds: int = 7, seconds: float = 0.05, seed: int =
         "engine_over_matmul": statistics.median(floor_ratio),
         "max_update_difference": error,
     }
+
+
+def main(argv=None) -> int:
+    """``python engine_step.py --rounds R --seconds S``: every model, as JSON on stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--seconds", type=float, default=0.1)
+    args = parser.parse_args(argv)
+    threads = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    results = [measure(spec, args.rounds, args.seconds) | {"blas_env": threads}
+               for spec in MODELS]
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

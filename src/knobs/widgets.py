@@ -21,17 +21,35 @@ def render(experiment: Experiment, **values) -> dict:
     return numbers
 
 
+# Axes positions found by the layout engine on an experiment's first redraw. Solving the
+# constrained layout again on every slider move costs about as much as drawing the figure, and
+# the positions hardly change with a control's value, so later redraws reuse them.
+_LAYOUTS: dict[tuple[str, int], list] = {}
+
+
+def figure_png(experiment: Experiment, fig) -> bytes:
+    """The figure as PNG bytes, reusing the experiment's layout after its first redraw."""
+    key = (experiment.name, len(fig.axes))
+    cached = _LAYOUTS.get(key)
+    if cached is not None:
+        fig.set_layout_engine("none")
+        for ax, position in zip(fig.axes, cached, strict=True):
+            ax.set_position(position)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    if cached is None:
+        _LAYOUTS[key] = [ax.get_position() for ax in fig.axes]
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def outputs(experiment: Experiment, values: dict) -> tuple[dict, ...]:
     """The experiment's report and figure as notebook outputs (what an Output widget shows)."""
     try:
         numbers = experiment.run(**values)
     except (ValueError, TypeError, FloatingPointError) as err:
         return ({"output_type": "stream", "name": "stdout", "text": f"Cannot compute: {err}\n"},)
-    fig = experiment.draw(numbers)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
-    png = base64.b64encode(buffer.getvalue()).decode("ascii")
+    png = base64.b64encode(figure_png(experiment, experiment.draw(numbers))).decode("ascii")
     return (
         {"output_type": "stream", "name": "stdout", "text": experiment.report(numbers) + "\n"},
         {"output_type": "display_data", "metadata": {},

@@ -23,6 +23,7 @@ import html
 import importlib.util
 import io
 import json
+import math
 import os
 import pathlib
 import re
@@ -39,12 +40,12 @@ logger = logging.getLogger(__name__)
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 HERE = pathlib.Path(__file__).resolve().parent
-VERSION = "1"  # bump to invalidate cached frames when the frame format changes
+VERSION = "2"  # bump to invalidate cached frames when the frame format changes
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 LIVE_CLASS = "knobs-live"
-MAX_FRAMES = 41          # a finer main control is sampled at 41 values, default included
+MAX_FRAMES = 41          # a finer main control is sampled at most ~41 values, default included
 DESCRIPTION_CHARS = 160  # what search engines show
 # the vendored entry points, relative to _static/third_party/ (see vendor/vendor.toml)
 MATHJAX = "mathjax/es5/tex-mml-chtml.js"
@@ -116,9 +117,9 @@ def main_values(experiment) -> tuple[list, int]:
     control = experiment.control(experiment.main)
     values = control.values()
     default = control.default
-    if len(values) > MAX_FRAMES:
-        step = (len(values) - 1) / (MAX_FRAMES - 1)
-        values = [values[round(i * step)] for i in range(MAX_FRAMES)]
+    if len(values) > MAX_FRAMES:  # every k-th step, evenly spaced, both extremes kept
+        k = math.ceil((len(values) - 1) / (MAX_FRAMES - 1))
+        values = values[::k] + ([values[-1]] if (len(values) - 1) % k else [])
     if default not in values:  # the page opens at the default, as the notebook does
         values.append(default)
         if not isinstance(default, str):
@@ -127,10 +128,15 @@ def main_values(experiment) -> tuple[list, int]:
 
 
 def label(control, value) -> str:
-    """The value as the notebook's widget shows it (ipywidgets readout ``.2f`` for floats)."""
+    """The value as the notebook's widget shows it (readout ``.2f`` for floats), with more
+    decimals when the step needs them (a step of 0.005 must not show 0.05 twice)."""
     if hasattr(control, "options"):
         return str(value)
-    return str(int(value)) if control.integer else f"{value:.2f}"
+    if control.integer:
+        return str(int(value))
+    step = f"{control.step:.10g}"
+    decimals = len(step.split(".")[1]) if "." in step and "e" not in step else 2
+    return f"{value:.{max(2, decimals)}f}"
 
 
 def _png(fig) -> bytes:
@@ -163,12 +169,22 @@ def _engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _cache_folder(experiment, cache: pathlib.Path, fingerprint: str) -> tuple[pathlib.Path, str]:
+    values, _ = main_values(experiment)
+    key = hashlib.sha256(f"{fingerprint} {experiment.name} {values!r}".encode()).hexdigest()
+    return cache / f"{experiment.name}-{key[:16]}", key
+
+
+def is_cached(experiment, cache: pathlib.Path, fingerprint: str) -> bool:
+    folder, _ = _cache_folder(experiment, cache, fingerprint)
+    return (folder / "reports.json").exists()  # written last: the folder is complete
+
+
 def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
     values, default_index = main_values(experiment)
     control = experiment.control(experiment.main)
-    key = hashlib.sha256(f"{fingerprint} {experiment.name} {values!r}".encode()).hexdigest()
+    folder, key = _cache_folder(experiment, cache, fingerprint)
     labels = [label(control, v) for v in values]
-    folder = cache / f"{experiment.name}-{key[:16]}"
     if (folder / "reports.json").exists():
         reports = json.loads((folder / "reports.json").read_text())
         images = [(folder / f"{i:02d}.png").read_bytes() for i in range(len(values))]
@@ -216,50 +232,53 @@ def _compute_into_cache(name: str, cache: pathlib.Path, fingerprint: str) -> flo
 
 
 def precompute_frames(app: Sphinx, env) -> None:
-    """Before pages are written: fill the frame cache for every chapter's experiments, one
-    process per core (drawing hundreds of figures is the slow part of the build)."""
+    """Before pages are written: the frames of every chapter's experiments, computed into the
+    cache one process per core (drawing hundreds of figures is the slow part of the build) and
+    published in ``_static/knobs/`` (also for pages an incremental build does not rewrite)."""
     if app.builder.format != "html":
         return
     from concurrent.futures import ProcessPoolExecutor
 
     from knobs.experiments import ALL
 
-    # frames of earlier builds (other engine versions) are not part of this site
-    shutil.rmtree(pathlib.Path(app.outdir) / "_static" / "knobs", ignore_errors=True)
-    names = [e.name for e in ALL if e.chapter in env.found_docs]
-    if not names:
-        return
+    experiments = [e for e in ALL if e.chapter in env.found_docs]
     cache, fingerprint = _frame_cache(app)
-    workers = min(len(names), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        jobs = {name: pool.submit(_compute_into_cache, name, cache, fingerprint)
-                for name in names}
-        for name, job in jobs.items():
-            try:
-                seconds = job.result()
-            except Exception as err:  # name the experiment; Sphinx shows the traceback
-                raise ExtensionError(f"knobs_site: experiment {name!r} failed to precompute "
-                                     f"its frames: {err!r}") from err
-            logger.verbose(f"[knobs] {name}: frames ready in {seconds:.1f} s")
+    todo = [e.name for e in experiments if not is_cached(e, cache, fingerprint)]
+    if todo:
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            jobs = {name: pool.submit(_compute_into_cache, name, cache, fingerprint)
+                    for name in todo}
+            for name, job in jobs.items():
+                try:
+                    seconds = job.result()
+                except Exception as err:  # name the experiment; Sphinx shows the traceback
+                    raise ExtensionError(f"knobs_site: experiment {name!r} failed to "
+                                         f"precompute its frames: {err!r}") from err
+                logger.verbose(f"[knobs] {name}: frames computed in {seconds:.1f} s")
+    published = pathlib.Path(app.outdir) / "_static" / "knobs"
+    app._knobs_frames = {}
+    for experiment in experiments:
+        frames = compute_frames(experiment, cache, fingerprint)  # from the cache now
+        out = published / frames.folder.removeprefix("knobs/")
+        if not out.exists() or len(list(out.glob("*.png"))) != len(frames.images):
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            for i, png in enumerate(frames.images):
+                (out / f"{i:02d}.png").write_bytes(png)
+        app._knobs_frames[experiment.name] = frames
+        logger.info(f"[knobs] {experiment.name}: {len(frames.images)} frames of "
+                    f"'{experiment.main}', {frames.image_bytes / 1024:.1f} KiB of images")
+    keep = {f.folder.removeprefix("knobs/") for f in app._knobs_frames.values()}
+    for folder in published.glob("*") if published.exists() else []:
+        if folder.name not in keep:  # an earlier engine's frames are not part of this site
+            shutil.rmtree(folder)
 
 
 def _frames(app: Sphinx, experiment) -> Frames:
-    """Frames of one experiment, computed once per build (and cached across builds)."""
-    if not hasattr(app, "_knobs_frames"):
-        app._knobs_frames = {}
-    store = app._knobs_frames
+    store = getattr(app, "_knobs_frames", {})
     if experiment.name not in store:
-        cache, fingerprint = _frame_cache(app)
-        frames = compute_frames(experiment, cache, fingerprint)
-        out = pathlib.Path(app.outdir) / "_static" / frames.folder
-        if out.exists():
-            shutil.rmtree(out)
-        out.mkdir(parents=True)
-        for i, png in enumerate(frames.images):
-            (out / f"{i:02d}.png").write_bytes(png)
-        logger.info(f"[knobs] {experiment.name}: {len(frames.images)} frames of "
-                    f"'{experiment.main}', {frames.image_bytes / 1024:.1f} KiB of images")
-        store[experiment.name] = frames
+        raise ExtensionError(f"knobs_site: no frames for {experiment.name!r}: its chapter "
+                             f"{experiment.chapter!r} was not among the documents found")
     return store[experiment.name]
 
 

@@ -245,6 +245,14 @@ def blas_setting(load: dict) -> str:
     return "one BLAS thread per kernel" if threads == "1" else "OpenBLAS's default threads"
 
 
+def retries(load: dict) -> str:
+    n = load.get("kernel_start_retries", 0)
+    if not n:
+        return "no kernel had to be started twice"
+    return (f"{n} kernel start{'s' if n > 1 else ''} repeated because another process had "
+            f"taken a port between jupyter_client choosing it and the kernel binding it")
+
+
 def capacity_lines(load: dict) -> list[str]:
     cap = load["capacity"]
     ratio = cap["students_per_core_measured"] * cap["budget_s"] / cap["slowest_notebook_wall_s"]
@@ -254,7 +262,7 @@ def capacity_lines(load: dict) -> list[str]:
         f"{load['runs']} runs, **{len(load['failures'])} failures**, "
         f"wall time {load['wall_s']:.0f} s "
         f"(students finished between {load['student_wall_s']['min']:.0f} s and "
-        f"{load['student_wall_s']['max']:.0f} s).",
+        f"{load['student_wall_s']['max']:.0f} s); {retries(load)}.",
         f"- Peak resident memory per kernel: {load['kernel_peak_rss_bytes']['median'] / MIB:.0f}"
         f" MiB median, {load['kernel_peak_rss_bytes']['max'] / MIB:.0f} MiB at most; all "
         f"{load['all_kernels_peak_count']} kernels together at most "
@@ -266,7 +274,8 @@ def capacity_lines(load: dict) -> list[str]:
         f"({_nb_name(cap['slowest_notebook'])}) took {cap['slowest_notebook_wall_s']:.1f} s, "
         f"so {cap['students_per_core_measured']:g} x {cap['budget_s']:g} / "
         f"{cap['slowest_notebook_wall_s']:.1f} = "
-        f"{ratio:.1f} (rounded down).",
+        f"{ratio:.1f} (rounded down). On average over the run, one student's pass through the "
+        f"whole book cost {cap['core_s_per_student_book']:.0f} core-seconds.",
         f"- **One GiB serves {cap['students_per_gib']} students**, each with one notebook open: "
         f"a server ({cap['server_rss_bytes'] / MIB:.0f} MiB) and a kernel "
         f"({load['kernel_peak_rss_bytes']['max'] / MIB:.0f} MiB at its peak) make "
@@ -299,7 +308,7 @@ def default_blas_lines(results: dict) -> list[str]:
     return [f"- The same classroom with OpenBLAS's default threads: {len(other['failures'])} "
             f"failures, wall time {other['wall_s']:.0f} s, slowest notebook "
             f"({_nb_name(cap['slowest_notebook'])}) {cap['slowest_notebook_wall_s']:.1f} s, "
-            f"so one core would serve {cap['students_per_core']} students."]
+            f"so one core would serve {cap['students_per_core']} students; {retries(other)}."]
 
 
 def render_markdown(results: dict) -> str:

@@ -143,6 +143,7 @@ def simulate(students: int = 8, kind: str = "all", notebooks: list | None = None
         "notebooks": [str(pathlib.Path(p).relative_to(ROOT)) for p in notebooks],
         "runs": len(runs), "expected_runs": sum(len(w) for w in work),
         "failures": failures, "wall_s": wall,
+        "kernel_start_retries": sum(r.get("start_retries", 0) for r in runs),
         "student_wall_s": {"min": min(finished), "max": max(finished)},
         "kernel_peak_rss_bytes": {
             "max": max((r["peak_rss_bytes"] for r in ok), default=0),
@@ -191,6 +192,9 @@ def capacity(load: dict, server_rss_bytes: int, budget_s: float = NOTEBOOK_BUDGE
     ``floor(K / cores * budget / w)``: the worst moment of a session, everyone pressing
     "Run All" at once, stays within the time the book allows one notebook on its own.
 
+    On average rather than at the worst moment: the whole run cost ``cores x wall / K``
+    core-seconds per student for the whole book (kernel start-ups and the clients included).
+
     Memory: a student working in one notebook holds one JupyterLab server and one kernel:
     ``server RSS + peak kernel RSS``; ``floor(1 GiB / that)`` students fit in a GiB. Each further
     notebook a student keeps open adds one kernel.
@@ -205,6 +209,7 @@ def capacity(load: dict, server_rss_bytes: int, budget_s: float = NOTEBOOK_BUDGE
         "slowest_notebook_wall_s": slowest,
         "students_per_core_measured": per_core_now,
         "students_per_core": math.floor(per_core_now * budget_s / slowest),
+        "core_s_per_student_book": load["cpus"] * load["wall_s"] / load["students"],
         "server_rss_bytes": server_rss_bytes,
         "per_student_bytes": per_student,
         "students_per_gib": math.floor(GIB / per_student),

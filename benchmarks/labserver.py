@@ -5,8 +5,9 @@ token, a free port chosen by the OS, and every Jupyter directory (runtime, confi
 workspaces) in a temporary folder: nothing is read from or written to the user's ``~/.jupyter``.
 It serves a *copy* of the book, so that JupyterLab's autosave can never touch a stored notebook.
 
-    with lab_server(copy_of_book) as lab:
-        lab.url("book/part1/01-two-knobs.ipynb")   # http://127.0.0.1:PORT/lab/...?token=...
+    with lab_server(copy_book(ROOT, tmp)) as lab:
+        lab.base, lab.token            # http://127.0.0.1:PORT, for the browser and the REST API
+        lab.api("kernels")             # the REST API, authenticated
 """
 
 from __future__ import annotations
@@ -47,11 +48,6 @@ class Lab:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def url(self, path: str, workspace: str | None = None) -> str:
-        """The JupyterLab address of a document; a fresh ``workspace`` restores no old tabs."""
-        prefix = f"/lab/workspaces/{workspace}" if workspace else "/lab"
-        return f"{self.base}{prefix}/tree/{path}?token={self.token}"
 
     def api(self, path: str, method: str = "GET"):
         """Call the server's REST API; returns the decoded JSON (or None for an empty body)."""

@@ -100,6 +100,7 @@ class Run:
     prefix: str = ""                # sys.prefix of the kernel: which environment ran it
     error: str = ""
     problems: list = field(default_factory=list)  # stderr or error outputs found
+    start_retries: int = 0          # kernel starts repeated because a port was taken
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,36 +121,55 @@ def output_problems(nb) -> list[str]:
     return problems
 
 
-def execute(path: pathlib.Path, python: str = sys.executable,
-            root: pathlib.Path = ROOT) -> tuple[Run, object]:
+def _port_taken(log: str) -> bool:
+    """Whether a kernel died at start-up because another process took one of its ports.
+
+    jupyter_client picks free ports and closes them; the kernel binds them a moment later. With
+    many kernels starting at once on one host (the classroom), another process can bind a port
+    in between. A user would restart the kernel; the harness does the same, and counts it.
+    """
+    return "Address already in use" in log
+
+
+def execute(path: pathlib.Path, python: str = sys.executable, root: pathlib.Path = ROOT,
+            start_attempts: int = 3) -> tuple[Run, object]:
     """Run ``path`` top to bottom in a fresh kernel of ``python``; return the Run and notebook.
 
-    Nothing is written back: the executed notebook stays in memory.
+    Nothing is written back: the executed notebook stays in memory. A kernel that dies at
+    start-up because its port was taken is started again (at most ``start_attempts`` times in
+    all); ``Run.start_retries`` says how often.
     """
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, allow_errors=False,
-                            km=kernel_manager(python),
-                            resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
-    # the kernel process's own stderr (start-up notices, a crash) goes to a file, shown on failure
-    with tempfile.TemporaryFile(mode="w+") as kernel_log:
-        try:
-            # cleanup_kc: shut the kernel down even though the manager is ours, not nbclient's
-            client.execute(cleanup_kc=True, stderr=kernel_log)
-        except Exception as err:  # a failed run is a measured result, reported not raised
-            kernel_log.seek(0)
-            return Run(name, False, time.perf_counter() - start,
-                       error=(f"{type(err).__name__}: {err}"[-1500:]
-                              + f"\nkernel stderr: {kernel_log.read()[-1500:]}")), nb
+    for attempt in range(start_attempts):
+        nb = nbformat.read(path, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+        client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, allow_errors=False,
+                                km=kernel_manager(python),
+                                resources={"metadata": {"path": str(path.parent)}})
+        # the kernel process's own stderr (start-up notices, a crash) goes to a file
+        with tempfile.TemporaryFile(mode="w+") as kernel_log:
+            try:
+                # cleanup_kc: shut the kernel down even though the manager is ours
+                client.execute(cleanup_kc=True, stderr=kernel_log)
+                break
+            except Exception as err:  # a failed run is a measured result, reported not raised
+                kernel_log.seek(0)
+                log = kernel_log.read()
+                started = any(c.get("outputs") or c.get("execution_count")
+                              for c in nb.cells if c.cell_type == "code")
+                if not started and _port_taken(log) and attempt + 1 < start_attempts:
+                    continue
+                return Run(name, False, time.perf_counter() - start, start_retries=attempt,
+                           error=(f"{type(err).__name__}: {err}"[-1500:]
+                                  + f"\nkernel stderr: {log[-1500:]}")), nb
     seconds = time.perf_counter() - start
     probe = nb.cells.pop()
     usage = json.loads("".join(o.get("text", "") for o in probe.outputs
                                if o.get("name") == "stdout"))
     problems = output_problems(nb)
     return Run(name, not problems, seconds, usage["peak_rss_bytes"], usage["cpu_s"],
-               usage["prefix"], problems=problems), nb
+               usage["prefix"], problems=problems, start_retries=attempt), nb
 
 
 def machine() -> dict:

@@ -61,7 +61,7 @@ NOTEBOOK_STATE_JS = """() => {
   });
 }"""
 
-# Inside one .knobs-live box: its output text, its images, its sliders and menus by label.
+# Inside one .knobs-live box: the text and images of its Output widget, and any other output.
 BOX_STATE_JS = """box => {
   const out = box.querySelector('.widget-output');
   const texts = [...out.querySelectorAll('.jp-OutputArea-output')]

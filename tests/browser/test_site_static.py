@@ -157,10 +157,3 @@ def test_launch_buttons_and_notebook_download(parsed, path):
     assert json.loads(target.read_text()) == json.loads((ROOT / notebook).read_text()), (
         "the download is the chapter's notebook")
 
-
-def test_binder_finds_the_engine():
-    """Binder installs requirements.txt (the engine comes with `-e .`) on runtime.txt's Python."""
-    requirements = (ROOT / "requirements.txt").read_text().split()
-    assert "-e" in requirements and requirements[requirements.index("-e") + 1] == "."
-    runtime = (ROOT / "runtime.txt").read_text().strip()
-    assert re.fullmatch(r"python-3\.(1[1-9])", runtime), runtime

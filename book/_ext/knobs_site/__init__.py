@@ -438,7 +438,7 @@ def description(doctree: nodes.document) -> str:
             parts.append(text)
         if sum(len(p) for p in parts) >= DESCRIPTION_CHARS:
             break
-    text = " ".join(parts)
+    text = re.sub(r"\s+([.,;:])", r"\1", " ".join(parts))  # "b ." after a display formula
     if len(text) > DESCRIPTION_CHARS:
         text = text[:DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return text

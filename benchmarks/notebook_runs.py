@@ -143,6 +143,9 @@ def execute(path: pathlib.Path, python: str = sys.executable, root: pathlib.Path
     start = time.perf_counter()
     for attempt in range(start_attempts):
         nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:  # a fresh run: no stored output can pass for a new one
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
         nb.cells.append(nbformat.v4.new_code_cell(PROBE))
         client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, allow_errors=False,
                                 km=kernel_manager(python),

@@ -69,6 +69,7 @@ def test_the_cell_installs_the_engine_in_colab(monkeypatch):
     url, branch = colab_setup.repository()
     assert cmd[:4] == [sys.executable, "-m", "pip", "install"]
     assert f"knobs @ git+{url}@{branch}" in cmd and "myst-nb==1.4.0" in cmd
+    assert "ipywidgets>=8,<9" in cmd
 
 
 def test_the_cell_does_not_reinstall_in_colab(monkeypatch):

@@ -13,7 +13,12 @@ builds, so a new chapter needs nothing of its own.
    The other controls stay at their defaults; the notebook keeps the full ipywidgets version.
    Pages left with no widget view do not load the widget manager or the widget state.
 3. **Metadata.** Every page gets a ``<meta name="description">`` from its opening text, and
-   every image must have readable alt text (a warning otherwise, an error under ``-W``).
+   every image must have readable alt text (a warning otherwise, an error under ``-W``);
+   ``index.html`` is a redirect with a title.
+4. **Theme fixes** found by the browser tests (tests/browser): two buttons' accessible names
+   (``templates/``), citation list roles, link contrast in tinted boxes (``knobs-site.css``),
+   sphinx-thebe's duplicated inline script and its CDN loader (thebe is off), the theme's
+   empty default colour mode (a console error).
 """
 
 from __future__ import annotations

@@ -255,10 +255,13 @@ def retries(load: dict) -> str:
 
 def capacity_lines(load: dict) -> list[str]:
     cap = load["capacity"]
-    ratio = cap["students_per_core_measured"] * cap["budget_s"] / cap["slowest_notebook_wall_s"]
+    n_nb = len(load["notebooks"])
+    sustained = cap["session_s"] / cap["core_s_per_student_book"]
+    every_min = cap["session_s"] / n_nb / 60
+    at_once = cap["students_per_core_at_once"]
     return [
         f"- **{load['students']} students** on {load['cpus']} cores ({blas_setting(load)}) "
-        f"each ran {len(load['notebooks'])} notebooks top to bottom at the same time: "
+        f"each ran {n_nb} notebooks top to bottom at the same time: "
         f"{load['runs']} runs, **{len(load['failures'])} failures**, "
         f"wall time {load['wall_s']:.0f} s "
         f"(students finished between {load['student_wall_s']['min']:.0f} s and "
@@ -268,19 +271,26 @@ def capacity_lines(load: dict) -> list[str]:
         f"{load['all_kernels_peak_count']} kernels together at most "
         f"{load['all_kernels_peak_bytes'] / MIB:.0f} MiB. A student's JupyterLab server: "
         f"{cap['server_rss_bytes'] / MIB:.0f} MiB.",
-        f"- **One core serves {cap['students_per_core']} students** when all of them run the "
-        f"same notebook at once and each run must end within {cap['budget_s']:g} s: with "
-        f"{cap['students_per_core_measured']:g} students per core the slowest notebook "
-        f"({_nb_name(cap['slowest_notebook'])}) took {cap['slowest_notebook_wall_s']:.1f} s, "
-        f"so {cap['students_per_core_measured']:g} x {cap['budget_s']:g} / "
-        f"{cap['slowest_notebook_wall_s']:.1f} = "
-        f"{ratio:.1f} (rounded down). On average over the run, one student's pass through the "
-        f"whole book cost {cap['core_s_per_student_book']:.0f} core-seconds.",
+        f"- **One core serves {cap['students_per_core']} students** who each run the whole book "
+        f"top to bottom once an hour (a Run All every {every_min:.1f} minutes, heavier use than "
+        f"a lab session): one student's pass through the book cost "
+        f"{cap['core_s_per_student_book']:.0f} core-seconds, everything included, and "
+        f"{cap['session_s']:.0f} / {cap['core_s_per_student_book']:.1f} = {sustained:.2f} "
+        f"(rounded down).",
+        f"- At the worst moment, everyone pressing Run All on the same chapter at once, a chapter "
+        f"run cost {cap['core_s_per_run']:.1f} core-seconds on average, so **{at_once} "
+        f"student{'s' if at_once != 1 else ''} per core** "
+        f"get{'' if at_once != 1 else 's'} the "
+        f"chapter within the {cap['budget_s']:g} s the book allows it "
+        f"({cap['budget_s']:g} / {cap['core_s_per_run']:.1f} = "
+        f"{cap['budget_s'] / cap['core_s_per_run']:.2f}, rounded down). Measured: with "
+        f"{cap['students_per_core_measured']:g} students per core, the slowest chapter "
+        f"({_nb_name(cap['slowest_notebook'])}) took {cap['slowest_notebook_wall_s']:.0f} s.",
         f"- **One GiB serves {cap['students_per_gib']} students**, each with one notebook open: "
         f"a server ({cap['server_rss_bytes'] / MIB:.0f} MiB) and a kernel "
         f"({load['kernel_peak_rss_bytes']['max'] / MIB:.0f} MiB at its peak) make "
         f"{cap['per_student_bytes'] / MIB:.0f} MiB per student; 1024 / "
-        f"{cap['per_student_bytes'] / MIB:.0f} = {1024 / (cap['per_student_bytes'] / MIB):.1f} "
+        f"{cap['per_student_bytes'] / MIB:.0f} = {1024 / (cap['per_student_bytes'] / MIB):.2f} "
         f"(rounded down). Every further open notebook adds a kernel.",
     ]
 
@@ -306,9 +316,10 @@ def default_blas_lines(results: dict) -> list[str]:
         return [f"- With OpenBLAS's default threads: {len(other['failures'])} failures."]
     cap = other["capacity"]
     return [f"- The same classroom with OpenBLAS's default threads: {len(other['failures'])} "
-            f"failures, wall time {other['wall_s']:.0f} s, slowest notebook "
-            f"({_nb_name(cap['slowest_notebook'])}) {cap['slowest_notebook_wall_s']:.1f} s, "
-            f"so one core would serve {cap['students_per_core']} students; {retries(other)}."]
+            f"failures, wall time {other['wall_s']:.0f} s, slowest chapter "
+            f"({_nb_name(cap['slowest_notebook'])}) {cap['slowest_notebook_wall_s']:.0f} s; "
+            f"one core would serve {cap['students_per_core']} students once an hour and "
+            f"{cap['students_per_core_at_once']} at once; {retries(other)}."]
 
 
 def render_markdown(results: dict) -> str:

@@ -1,12 +1,14 @@
 """A classroom on one machine: K students run the book's notebooks at the same time.
 
-Each student is a separate process (a browser tab stands in for nothing: what loads a hub is the
-kernels) that executes its notebooks top to bottom, one after the other, each in a fresh kernel
-on loopback, as a student opening chapter after chapter would. All K students start together,
-the worst moment of a lab session: everyone presses "Run All" on the same chapter.
+Each student is a separate process, in the place of the student's JupyterLab (the browser runs
+on the student's own computer; what loads a hub is the kernels). It executes its notebooks top to
+bottom, one after the other, each in a fresh kernel talking to it over loopback TCP, as a student
+opening chapter after chapter would. All K students start together, the worst moment of a lab
+session: everyone presses "Run All" on the same chapter.
 
-    python benchmarks/classroom.py --students 8            # every student runs every notebook
-    python benchmarks/classroom.py --students 8 --plan share   # CI: each notebook once, under load
+    python benchmarks/classroom.py --students 8                # every student, every notebook
+    python benchmarks/classroom.py --students 8 --plan share   # each notebook once, under load
+    python benchmarks/classroom.py --one-blas-thread ...       # the instructor guide's setting
 
 Reported: failures (must be 0), wall time, each kernel's peak resident memory and CPU time (the
 kernel reports them itself, see ``notebook_runs.PROBE``), the peak of all kernels' memory at once
@@ -33,6 +35,7 @@ import notebook_runs  # noqa: E402
 
 ROOT = notebook_runs.ROOT
 NOTEBOOK_BUDGET_S = 10.0   # the book's own budget for one notebook in a fresh kernel
+SESSION_S = 3600.0         # the sustained usage model: each student runs the book once an hour
 GIB = 1024**3
 
 
@@ -183,17 +186,21 @@ def server_memory(settle_s: float = 3.0) -> dict:
             return {"rss_bytes": info.rss}
 
 
-def capacity(load: dict, server_rss_bytes: int, budget_s: float = NOTEBOOK_BUDGET_S) -> dict:
+def capacity(load: dict, server_rss_bytes: int, budget_s: float = NOTEBOOK_BUDGET_S,
+             session_s: float = SESSION_S) -> dict:
     """How many students one core and one GiB serve, from a classroom measurement.
 
-    CPU: under load, with ``K / cores`` students per core all running the same notebook, the
-    slowest notebook took ``w`` seconds (its slowest run). Time scales with students per core,
-    so the number of students per core for which it still finishes within the budget is
-    ``floor(K / cores * budget / w)``: the worst moment of a session, everyone pressing
-    "Run All" at once, stays within the time the book allows one notebook on its own.
+    CPU, sustained: the run cost ``c = cores x wall / K`` core-seconds per student for the whole
+    book, everything included (kernel start-ups, the clients, the waiting on a full machine). If
+    every student runs the whole book top to bottom once per ``session_s`` (an hour: a "Run All"
+    every few minutes, heavier use than a lab session), one core serves
+    ``floor(session_s / c)`` students.
 
-    On average rather than at the worst moment: the whole run cost ``cores x wall / K``
-    core-seconds per student for the whole book (kernel start-ups and the clients included).
+    CPU, the worst moment: everyone presses "Run All" on the same chapter at once. A chapter run
+    cost ``r = cores x wall / runs`` core-seconds on average, so with ``s`` students per core it
+    takes about ``s r`` seconds, within the book's budget for one chapter when
+    ``s <= floor(budget_s / r)``. Measured directly: with ``K / cores`` students per core the
+    slowest chapter took ``w`` seconds (its slowest run).
 
     Memory: a student working in one notebook holds one JupyterLab server and one kernel:
     ``server RSS + peak kernel RSS``; ``floor(1 GiB / that)`` students fit in a GiB. Each further
@@ -201,15 +208,19 @@ def capacity(load: dict, server_rss_bytes: int, budget_s: float = NOTEBOOK_BUDGE
     """
     slowest_nb, slowest = max(((nb, v["wall_s_max"]) for nb, v in load["per_notebook"].items()),
                               key=lambda item: item[1])
-    per_core_now = load["students"] / load["cpus"]
+    per_book = load["cpus"] * load["wall_s"] / load["students"]
+    per_run = load["cpus"] * load["wall_s"] / load["runs"]
     per_student = server_rss_bytes + load["kernel_peak_rss_bytes"]["max"]
     return {
+        "session_s": session_s,
+        "core_s_per_student_book": per_book,
+        "students_per_core": math.floor(session_s / per_book),
         "budget_s": budget_s,
+        "core_s_per_run": per_run,
+        "students_per_core_at_once": math.floor(budget_s / per_run),
+        "students_per_core_measured": load["students"] / load["cpus"],
         "slowest_notebook": slowest_nb,
         "slowest_notebook_wall_s": slowest,
-        "students_per_core_measured": per_core_now,
-        "students_per_core": math.floor(per_core_now * budget_s / slowest),
-        "core_s_per_student_book": load["cpus"] * load["wall_s"] / load["students"],
         "server_rss_bytes": server_rss_bytes,
         "per_student_bytes": per_student,
         "students_per_gib": math.floor(GIB / per_student),

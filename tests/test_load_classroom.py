@@ -41,13 +41,16 @@ def test_all_plan_gives_every_student_the_whole_book_in_order():
 
 
 def test_capacity_arithmetic():
-    load = {"students": 8, "cpus": 2, "wall_s": 100.0, "kernel_peak_rss_bytes": {"max": 150 * MIB},
+    load = {"students": 8, "cpus": 2, "wall_s": 40.0, "runs": 32,
+            "kernel_peak_rss_bytes": {"max": 150 * MIB},
             "per_notebook": {"a": {"wall_s_max": 12.0}, "b": {"wall_s_max": 20.0}}}
-    cap = classroom.capacity(load, server_rss_bytes=100 * MIB, budget_s=10.0)
-    # 4 students per core took 20 s for the slowest notebook: 4 * 10 / 20 = 2 per core in 10 s
-    assert cap["slowest_notebook"] == "b" and cap["students_per_core"] == 2
-    # 2 cores for 100 s shared by 8 students: 25 core-seconds each for the whole book
-    assert cap["core_s_per_student_book"] == 25.0
+    cap = classroom.capacity(load, server_rss_bytes=100 * MIB, budget_s=10.0, session_s=3600.0)
+    # 2 cores for 40 s shared by 8 students: 10 core-seconds each for the whole book, so one
+    # core gives 360 students a pass through the book in an hour
+    assert cap["core_s_per_student_book"] == 10.0 and cap["students_per_core"] == 360
+    # 80 core-seconds for 32 chapter runs: 2.5 each; 4 at once fit in 10 s on one core
+    assert cap["core_s_per_run"] == 2.5 and cap["students_per_core_at_once"] == 4
+    assert cap["slowest_notebook"] == "b" and cap["students_per_core_measured"] == 4
     # 100 MiB server + 150 MiB kernel = 250 MiB per student: 1024 / 250 = 4.1 -> 4 per GiB
     assert cap["per_student_bytes"] == 250 * MIB and cap["students_per_gib"] == 4
 

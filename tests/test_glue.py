@@ -1,0 +1,49 @@
+"""knobs.glue publishes exactly what myst_nb.glue publishes, without myst-nb's import cost."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from knobs.glue import glue as knobs_glue
+
+
+def published(glue_function, *args, **kwargs):
+    """The (data, metadata) pairs a call sends to IPython's display publisher."""
+    shell = InteractiveShell.instance()
+    sent = []
+    original = shell.display_pub.publish
+    shell.display_pub.publish = lambda data, metadata=None, **kw: sent.append((data, metadata))
+    try:
+        glue_function(*args, **kwargs)
+    finally:
+        shell.display_pub.publish = original
+    return sent
+
+
+@pytest.mark.parametrize("value", ["0.125", 3, 2.5e-17, np.float64(0.1), [1, 2]])
+@pytest.mark.parametrize("display", [True, False])
+def test_same_output_as_myst_nb(value, display):
+    from myst_nb import glue as myst_glue
+
+    ours = published(knobs_glue, "name", value, display=display)
+    theirs = published(myst_glue, "name", value, display=display)
+    assert ours == theirs and len(ours) == 1
+    data, metadata = ours[0]
+    assert metadata["scrapbook"]["name"] == "name"
+    assert all(k.startswith("application/papermill.record/") != display for k in data)
+
+
+def test_a_name_is_required():
+    with pytest.raises(TypeError, match="non-empty string name"):
+        knobs_glue("", 1)
+
+
+def test_imports_none_of_the_build_machinery():
+    code = ("import sys, knobs.glue; knobs.glue.glue('x', 1, display=False); "
+            "print(sorted(m for m in ('nbformat', 'docutils', 'jsonschema', 'myst_nb') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

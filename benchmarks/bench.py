@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import io
 import json
 import os
 import pathlib
@@ -71,10 +70,11 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     """Latency of one widget update per experiment, each control swept over its range.
 
     The timed call is ``knobs.widgets.outputs(experiment, values)``, what the widget runs when a
-    control moves. One update at the defaults comes first, untimed: the widget makes it when it
-    is displayed, so no student waits for that one. Compute, draw and PNG rendering are then
-    timed apart on the same values, to show where the time goes (``breakdown="always"``, or
-    ``"never"`` in the quick mode).
+    control moves: compute, draw the figure, render it to PNG (``knobs.redraw``, which reuses a
+    rendered background when the axes did not change). One update at the defaults comes first,
+    untimed: the widget makes it when it is displayed, so no student waits for that one. The
+    steps are then timed apart on the same values, to show where the time goes
+    (``breakdown="always"``, or ``"never"`` in the quick mode).
     """
     import matplotlib
 
@@ -83,7 +83,7 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
 
     from knobs.experiments import ALL
     from knobs.plotting import use_book_style
-    from knobs.widgets import outputs
+    from knobs.widgets import outputs, redrawer
 
     use_book_style()  # as every chapter's imports cell
     results = []
@@ -91,19 +91,23 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
         outputs(experiment, experiment.defaults())
         settings = [experiment.defaults() | {c.name: v} for c in experiment.controls
                     for v in sweep_values(c, points)]
+        cache = redrawer(experiment)
+        before = (cache.hits, cache.misses, cache.full)
         wall, cpu, parts = [], [], {"compute": [], "draw": [], "png": []}
         for values in settings:
             t0, c0 = time.perf_counter(), time.process_time()
             outputs(experiment, values)
             wall.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+        hits, misses, full = (after - b for after, b in
+                              zip((cache.hits, cache.misses, cache.full), before, strict=True))
         for values in settings if breakdown == "always" else []:
             t0 = time.perf_counter()
             numbers = experiment.run(**values)
             t1 = time.perf_counter()
             fig = experiment.draw(numbers)
             t2 = time.perf_counter()
-            fig.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+            cache.png(fig)
             t3 = time.perf_counter()
             plt.close(fig)
             parts["compute"].append(t1 - t0)
@@ -111,7 +115,8 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
             parts["png"].append(t3 - t2)
         result = {
             "experiment": experiment.name, "chapter": experiment.chapter,
-            "updates": len(wall),
+            "updates": len(wall), "background_hits": hits, "background_misses": misses,
+            "full_renders": full,
             "median_ms": 1e3 * statistics.median(wall), "p95_ms": 1e3 * percentile(wall, 95),
             "max_ms": 1e3 * max(wall), "cpu_median_ms": 1e3 * statistics.median(cpu),
             **{f"{k}_median_ms": 1e3 * statistics.median(v) if v else None
@@ -119,7 +124,7 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
         }
         results.append(result)
         print(f"  {result['median_ms']:6.0f} ms median  {result['p95_ms']:6.0f} ms p95  "
-              f"{experiment.name}", flush=True)
+              f"{hits}/{len(wall)} backgrounds reused  {experiment.name}", flush=True)
     return results
 
 
@@ -214,12 +219,14 @@ def widget_table(results: dict) -> str:
     def ms(value, digits=0):
         return "" if value is None else f"{value:.{digits}f}"
 
-    rows = [[w["experiment"], w["updates"], f"{w['median_ms']:.0f}", f"{w['p95_ms']:.0f}",
+    rows = [[w["experiment"], w["updates"], w.get("background_hits", ""),
+             f"{w['median_ms']:.0f}", f"{w['p95_ms']:.0f}",
              ms(w["compute_median_ms"], 1), ms(w["draw_median_ms"]), ms(w["png_median_ms"]),
              "ok" if w["p95_ms"] < BUDGETS["widget_p95_ms"] else "**over budget**"]
             for w in results["widgets"]]
-    return _table(["experiment", "updates", "median (ms)", "p95 (ms)", "compute (ms)",
-                   "draw (ms)", "PNG (ms)", f"budget p95 {BUDGETS['widget_p95_ms']:g} ms"], rows)
+    return _table(["experiment", "updates", "backgrounds reused", "median (ms)", "p95 (ms)",
+                   "compute (ms)", "draw (ms)", "render + PNG (ms)",
+                   f"budget p95 {BUDGETS['widget_p95_ms']:g} ms"], rows)
 
 
 def engine_table(results: dict) -> str:

@@ -24,6 +24,7 @@ STYLE = {
     "savefig.dpi": 100,
     "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
     "axes.grid": True,
+    "axes.axisbelow": True,  # grid and ticks under the data (and what knobs.redraw relies on)
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import io
 
 import matplotlib.pyplot as plt
 from IPython.display import display
 
 from .experiments.base import Choice, Experiment
+from .redraw import Redrawer
 
 
 def render(experiment: Experiment, **values) -> dict:
@@ -21,26 +21,23 @@ def render(experiment: Experiment, **values) -> dict:
     return numbers
 
 
-# Axes positions found by the layout engine on an experiment's first redraw. Solving the
-# constrained layout again on every slider move costs about as much as drawing the figure, and
-# the positions hardly change with a control's value, so later redraws reuse them.
-_LAYOUTS: dict[tuple[str, int], list] = {}
+# One Redrawer per experiment: it keeps the axes positions of the experiment's first figure and
+# the rendered backgrounds (ticks, labels, grid) of the last few, so a slider move renders only
+# what changed (see knobs.redraw; the pixels are those of a full render).
+_REDRAWERS: dict[str, Redrawer] = {}
+
+
+def redrawer(experiment: Experiment) -> Redrawer:
+    """The experiment's Redrawer, shared by all its live widgets in this kernel."""
+    return _REDRAWERS.setdefault(experiment.name, Redrawer())
 
 
 def figure_png(experiment: Experiment, fig) -> bytes:
-    """The figure as PNG bytes, reusing the experiment's layout after its first redraw."""
-    key = (experiment.name, len(fig.axes))
-    cached = _LAYOUTS.get(key)
-    if cached is not None:
-        fig.set_layout_engine("none")
-        for ax, position in zip(fig.axes, cached, strict=True):
-            ax.set_position(position)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    if cached is None:
-        _LAYOUTS[key] = [ax.get_position() for ax in fig.axes]
-    plt.close(fig)
-    return buffer.getvalue()
+    """The figure as PNG bytes, drawn by the experiment's Redrawer; the figure is closed."""
+    try:
+        return redrawer(experiment).png(fig)
+    finally:
+        plt.close(fig)
 
 
 def outputs(experiment: Experiment, values: dict) -> tuple[dict, ...]:

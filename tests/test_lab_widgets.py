@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import pathlib
 import re
-import shutil
 import sys
 import time
-import warnings
 
 import pytest
+from _chromium import launched
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -37,8 +35,6 @@ import notebook_runs  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 NOTEBOOKS = notebook_runs.toc_notebooks()
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 RUN_TIMEOUT_S = 180      # a whole notebook, cell by cell, in a browser on a shared 2-core machine
@@ -75,13 +71,6 @@ BOX_STATE_JS = """box => {
 }"""
 
 
-def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     root = labserver.copy_book(ROOT, tmp_path_factory.mktemp("lab-root"))
@@ -91,20 +80,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium_path()
-    if executable is None:  # the same rule as the website's browser tests (tests/browser)
-        message = ("Debian's Chromium is not installed (/usr/bin/chromium): the JupyterLab widget "
-                   "tests did NOT run. Install it: apt-get install chromium")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with launched("the JupyterLab widget tests") as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,22 +16,18 @@ import http.server
 import importlib.util
 import os
 import pathlib
-import shutil
 import subprocess
 import sys
 import threading
 import time
-import warnings
 
 import pytest
+from _chromium import launched
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 SESSION_START = time.time()
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 
 
 def load(name: str, path: pathlib.Path):
@@ -111,29 +107,10 @@ def server(site):
     httpd.server_close()
 
 
-def chromium_path() -> str | None:
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and os.path.exists(candidate):
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser():
-    executable = chromium_path()
-    if executable is None:
-        message = ("Debian's Chromium is not installed (/usr/bin/chromium): the browser tests "
-                   "of the website did NOT run. Install it: apt-get install chromium")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with launched("the browser tests of the website") as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,8 @@ class MultinomialLogit(Module):
     model's choice probabilities. Both parameters start at zero.
     """
 
+    params = (("w", "dw"), ("b", "db"))
+
     def __init__(self, n_alternatives: int, n_attributes: int):
         self.J = positive_int(n_alternatives, "n_alternatives")
         self.k = positive_int(n_attributes, "n_attributes")
@@ -62,12 +64,6 @@ class MultinomialLogit(Module):
         self.dw = np.einsum("mj,mjk->k", dV, self.X)  # w is shared: sum over choices and options
         self.db = dV.sum(axis=0)                        # b_j sees every choice through a 1
         return dV[:, :, None] * self.w
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"w": self.w, "b": self.b}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"w": self.dw, "b": self.db}
 
     def probabilities(self, X) -> np.ndarray:
         """Choice probabilities ``softmax(V)``, shape ``(m, J)``."""

@@ -100,6 +100,8 @@ class Conv2d(Module):
     so ``dW`` and ``db`` are sums over samples *and* patches.
     """
 
+    params = (("W", "dW"), ("b", "db"))
+
     def __init__(self, c_in: int, c_out: int, kernel, stride=1, padding=0, bias: bool = True,
                  init="xavier_uniform", bias_init="zeros", rng: np.random.Generator | None = None):
         self.c_in, self.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
@@ -138,12 +140,6 @@ class Conv2d(Module):
             self.db = rows.sum(axis=0)
         return col2im(dZ @ self.W, self.X_shape, self.kernel, self.stride, self.padding)
 
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
-
     def __repr__(self) -> str:
         return (f"Conv2d(c_in={self.c_in}, c_out={self.c_out}, kernel={self.kernel}, "
                 f"stride={self.stride}, padding={self.padding}, bias={self.b is not None})")
@@ -159,6 +155,8 @@ class LocallyConnected2d(Module):
     Shapes: ``W: (patches, c_out, c_in k_h k_w)``, ``b: (patches, c_out)``,
     ``X: (m, c_in, H, W)``, output ``(m, c_out, H_out, W_out)``.
     """
+
+    params = (("W", "dW"), ("b", "db"))
 
     def __init__(self, c_in: int, c_out: int, image_size, kernel, stride=1, padding=0,
                  bias: bool = True, init="xavier_uniform", bias_init="zeros",
@@ -205,12 +203,6 @@ class LocallyConnected2d(Module):
             self.db = dZ.sum(axis=1)
         dP = (dZ @ self.W).transpose(1, 0, 2)                           # (m, patches, n_in)
         return col2im(dP, self.X_shape, self.kernel, self.stride, self.padding)
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
     def __repr__(self) -> str:
         return (f"LocallyConnected2d(c_in={self.c_in}, c_out={self.c_out}, "

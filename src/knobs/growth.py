@@ -17,6 +17,8 @@ from .module import Module
 class LogisticGrowth(Module):
     """``dN/dt = r N (1 - N/K)``: ``forward(N: (m, 1)) -> (m, 1)``; parameters ``r``, ``K``."""
 
+    params = (("r", "dr"), ("K", "dK"))
+
     def __init__(self, r: float, K: float):
         self.r = np.array([positive_float(r, "r")])
         self.K = np.array([positive_float(K, "K")])
@@ -39,12 +41,6 @@ class LogisticGrowth(Module):
         self.dr = np.array([np.sum(dF * N * (1.0 - N / K))])
         self.dK = np.array([np.sum(dF * r * N**2 / K**2)])
         return dF * r * (1.0 - 2.0 * N / K)
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"r": self.r, "K": self.K}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"r": self.dr, "K": self.dK}
 
     def __repr__(self) -> str:
         return f"LogisticGrowth(r={self.r[0]:.4g}, K={self.K[0]:.4g})"

@@ -25,6 +25,8 @@ class Linear(Module):
     divided by ``m``, so ``dW = dZᵀ X`` and ``db = dZ.sum(axis=0)``.
     """
 
+    params = (("W", "dW"), ("b", "db"))
+
     def __init__(self, n_in: int, n_out: int, bias: bool = True, init="xavier_uniform",
                  bias_init="zeros", rng: np.random.Generator | None = None,
                  init_options: dict | None = None, bias_options: dict | None = None):
@@ -66,12 +68,6 @@ class Linear(Module):
         if self.b is not None:
             self.db = dZ.sum(axis=0)       # the bias sees every sample through a constant 1
         return dZ @ self.W
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"W": self.W} if self.b is None else {"W": self.W, "b": self.b}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"W": self.dW} if self.b is None else {"W": self.dW, "b": self.db}
 
     def __repr__(self) -> str:
         return f"Linear(n_in={self.n_in}, n_out={self.n_out}, bias={self.b is not None})"

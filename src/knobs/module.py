@@ -12,9 +12,14 @@ class Module:
     ``backward(dout)``, which returns the gradient with respect to the input and stores the
     gradients of the parameters. Parameters and gradients are reachable by name through
     ``parameters()`` and ``gradients()``, two dictionaries with the same keys.
+
+    A layer lists its parameters in ``params``, pairs of attribute names ``(parameter,
+    gradient)``, e.g. ``(("W", "dW"), ("b", "db"))``; a parameter that is ``None`` (a layer
+    built with ``bias=False``) is in neither dictionary.
     """
 
     training: bool = True
+    params: tuple[tuple[str, str], ...] = ()
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -27,11 +32,13 @@ class Module:
 
     def parameters(self) -> dict[str, np.ndarray]:
         """Learnable arrays by name (the arrays themselves, so in-place updates stick)."""
-        return {}
+        return {name: getattr(self, name) for name, _ in self.params
+                if getattr(self, name) is not None}
 
     def gradients(self) -> dict[str, np.ndarray]:
         """Gradients of the last ``backward`` by name, with the keys of ``parameters()``."""
-        return {}
+        return {name: getattr(self, grad) for name, grad in self.params
+                if getattr(self, name) is not None}
 
     def train(self) -> Module:
         """Switch to training mode (matters for BatchNorm); returns ``self``."""

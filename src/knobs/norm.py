@@ -9,6 +9,8 @@ from .module import Module
 
 
 class _Norm(Module):
+    params = (("gamma", "dgamma"), ("beta", "dbeta"))
+
     def __init__(self, n: int, eps: float):
         self.n = positive_int(n, "n")
         self.eps = positive_float(eps, "eps")
@@ -17,12 +19,6 @@ class _Norm(Module):
         self.dgamma = np.zeros(self.n)
         self.dbeta = np.zeros(self.n)
         self.X_hat = None
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {"gamma": self.gamma, "beta": self.beta}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        return {"gamma": self.dgamma, "beta": self.dbeta}
 
     def _param_grads(self, dout: np.ndarray) -> np.ndarray:
         self.dgamma = (dout * self.X_hat).sum(axis=0)

@@ -19,6 +19,17 @@ from .layers import Linear
 from .losses import BCEWithLogitsLoss
 
 
+def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Features ``(m, n_in)`` and targets ``(m,)`` as float arrays, or a ValueError."""
+    X = as_float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
+    y = as_float_array(y, "y")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"y must have shape ({X.shape[0]},), got shape {y.shape}")
+    return X, y
+
+
 def augment(X) -> np.ndarray:
     """Homogeneous coordinates ``X̃ = [X, 1]``: the bias becomes the weight of a constant input.
 
@@ -92,12 +103,7 @@ def fit_logistic(X, y, max_iter: int = 50, tol: float = 1e-10) -> Linear:
         ValueError: if the classes are linearly separable (the maximum-likelihood weights are
             infinite) or the iteration does not converge within ``max_iter`` steps.
     """
-    X = as_float_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
-    y = as_float_array(y, "y")
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got shape {y.shape}")
+    X, y = _data(X, y)
     if not np.all((y == 0) | (y == 1)):
         raise ValueError("y must hold 0/1 labels")
     max_iter = positive_int(max_iter, "max_iter")
@@ -146,12 +152,7 @@ def gradient_descent(X, y, lr: float, steps: int) -> tuple[Linear, np.ndarray]:
         The trained layer and the losses, shape ``(steps + 1,)``: before each update and after
         the last one.
     """
-    X = as_float_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
-    y = as_float_array(y, "y")
-    if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), got shape {y.shape}")
+    X, y = _data(X, y)
     lr = positive_float(lr, "lr")
     steps = positive_int(steps, "steps")
     m = X.shape[0]

@@ -4,13 +4,9 @@ import numpy as np
 import pytest
 
 from knobs import SGD, BCEWithLogitsLoss, Linear, numerical_gradient, train_step
-from knobs.logistic import (
-    augment,
-    condition_number,
-    fit_logistic,
-    gradient_descent,
-    logistic_hessian,
-)
+from knobs.curvature import condition_number
+from knobs.logistic import fit_logistic, gradient_descent, logistic_hessian
+from knobs.regularization import augment
 
 
 def overlapping(rng, m=300, offset=0.0):
@@ -21,14 +17,6 @@ def overlapping(rng, m=300, offset=0.0):
 
 def mean_bce(layer, X, y):
     return BCEWithLogitsLoss().forward(layer.forward(X), y[:, None])
-
-
-def test_augment_appends_a_column_of_ones():
-    Xt = augment(np.arange(6.0).reshape(3, 2))
-    assert Xt.shape == (3, 3) and np.all(Xt[:, -1] == 1)
-    assert np.all(Xt[:, :2] == [[0, 1], [2, 3], [4, 5]])
-    with pytest.raises(ValueError, match="shape"):
-        augment(np.ones(3))
 
 
 def test_hessian_matches_finite_differences_of_the_gradient(rng):
@@ -62,13 +50,6 @@ def test_centering_keeps_the_determinant_but_spreads_the_eigenvalues(rng):
     raw, centered = logistic_hessian(zero, X), logistic_hessian(zero, X - X.mean(axis=0))
     assert np.isclose(np.linalg.det(raw), np.linalg.det(centered))
     assert condition_number(raw) > 100 * condition_number(centered)
-
-
-def test_condition_number_of_singular_and_bad_input():
-    assert condition_number(np.diag([2.0, 0.5])) == pytest.approx(4.0)
-    assert condition_number(np.zeros((2, 2))) == float("inf")
-    with pytest.raises(ValueError, match="square"):
-        condition_number(np.ones((2, 3)))
 
 
 @pytest.mark.parametrize("offset", [0.0, 6.0])

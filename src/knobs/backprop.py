@@ -22,6 +22,7 @@ import numpy as np
 from . import activations
 from ._checks import as_batch, as_float_array
 from .gradcheck import gradient_error, numerical_gradient
+from .regularization import augment
 
 
 @dataclass(frozen=True)
@@ -106,12 +107,7 @@ def neuron_gradcheck(w, b, X, y, activation: str = "sigmoid",
     return {"w": gradient_error(grads.dw, numeric[:-1]), "b": gradient_error(grads.db, numeric[-1])}
 
 
-def augment_inputs(X) -> np.ndarray:
-    """``[X, 1]``: each sample gets a constant last input 1. ``(m, n_in) -> (m, n_in + 1)``."""
-    X = as_float_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (m, n_in), got shape {X.shape}")
-    return np.hstack([X, np.ones((X.shape[0], 1))])
+augment_inputs = augment  # ``[X, 1]``: the name chapter 6 uses for regularization.augment
 
 
 def augment_weights(W, b) -> np.ndarray:

@@ -26,6 +26,7 @@ from .activations import sigmoid
 from .layers import Linear
 from .losses import MSELoss
 from .optim import SGD
+from .regularization import augment
 
 
 def _batch(X) -> np.ndarray:
@@ -33,12 +34,6 @@ def _batch(X) -> np.ndarray:
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
     return X
-
-
-def augment(X) -> np.ndarray:
-    """``X̃ = [X, 1]``, shape ``(m, n_in + 1)``: the last column is the bias's constant input."""
-    X = _batch(X)
-    return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
 def _targets(y, m: int) -> np.ndarray:

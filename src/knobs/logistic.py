@@ -17,6 +17,7 @@ from ._checks import as_batch, as_float_array, positive_float, positive_int
 from .activations import sigmoid
 from .layers import Linear
 from .losses import BCEWithLogitsLoss
+from .regularization import augment
 
 
 def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
@@ -28,21 +29,6 @@ def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got shape {y.shape}")
     return X, y
-
-
-def augment(X) -> np.ndarray:
-    """Homogeneous coordinates ``X̃ = [X, 1]``: the bias becomes the weight of a constant input.
-
-    Args:
-        X: a batch of shape ``(m, n_in)``.
-
-    Returns:
-        An array of shape ``(m, n_in + 1)`` whose last column is all ones.
-    """
-    X = as_float_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
-    return np.hstack([X, np.ones((X.shape[0], 1))])
 
 
 def _single_output(layer: Linear) -> Linear:
@@ -71,15 +57,6 @@ def logistic_hessian(layer: Linear, X) -> np.ndarray:
     p = sigmoid(layer.forward(X)).ravel()
     Xt = augment(X)
     return (Xt * (p * (1.0 - p))[:, None]).T @ Xt / X.shape[0]
-
-
-def condition_number(H) -> float:
-    """``λ_max / λ_min`` of a symmetric positive semi-definite matrix (inf when singular)."""
-    H = as_float_array(H, "H")
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
-        raise ValueError(f"H must be a square matrix, got shape {H.shape}")
-    eig = np.linalg.eigvalsh(H)
-    return float(eig[-1] / eig[0]) if eig[0] > 0 else float("inf")
 
 
 def fit_logistic(X, y, max_iter: int = 50, tol: float = 1e-10) -> Linear:

@@ -13,10 +13,10 @@ import numpy as np
 
 from ._checks import positive_float
 from .module import Module
-from .optim import is_bias
+from .optim import Optimizer
 
 
-class Adam:
+class Adam(Optimizer):
     """``p ← p - lr m̂ / (√v̂ + eps)`` with bias-corrected moving averages of ``g`` and ``g²``.
 
     ``weight_decay`` is added to the gradient of weights and ``bias_decay`` to that of biases
@@ -25,18 +25,13 @@ class Adam:
 
     def __init__(self, model: Module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0, bias_decay: float = 0.0):
-        if not isinstance(model, Module):
-            raise TypeError(f"Adam needs a knobs Module, got {type(model).__name__}")
-        self.model = model
-        self.lr = positive_float(lr, "lr")
+        super().__init__(model, lr, weight_decay, bias_decay)
         beta1, beta2 = betas
         for name, beta in (("betas[0]", beta1), ("betas[1]", beta2)):
             if not 0.0 <= positive_float(beta, name, allow_zero=True) < 1.0:
                 raise ValueError(f"{name} must lie in [0, 1), got {beta}")
         self.beta1, self.beta2 = float(beta1), float(beta2)
         self.eps = positive_float(eps, "eps")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
-        self.bias_decay = positive_float(bias_decay, "bias_decay", allow_zero=True)
         self.m: dict[str, np.ndarray] = {}
         self.v: dict[str, np.ndarray] = {}
         self.steps = 0
@@ -46,10 +41,7 @@ class Adam:
         # the averages start at 0; dividing by (1 - beta^t) removes that pull towards 0
         c1 = 1.0 - self.beta1 ** self.steps
         c2 = 1.0 - self.beta2 ** self.steps
-        grads = self.model.gradients()
-        for name, p in self.model.parameters().items():
-            decay = self.bias_decay if is_bias(name) else self.weight_decay
-            g = grads[name] + decay * p
+        for name, p, g in self.decayed_gradients():
             m = self.m.setdefault(name, np.zeros_like(p))
             v = self.v.setdefault(name, np.zeros_like(p))
             m *= self.beta1

@@ -15,7 +15,32 @@ def is_bias(name: str) -> bool:
     return name.rsplit(".", 1)[-1] in BIAS_NAMES
 
 
-class SGD:
+class Optimizer:
+    """What every optimizer shares: the model, the step size, separate decay for weights and
+    biases, and the gradients with their decay added (``decayed_gradients``)."""
+
+    def __init__(self, model: Module, lr: float, weight_decay: float = 0.0,
+                 bias_decay: float = 0.0):
+        if not isinstance(model, Module):
+            raise TypeError(f"{type(self).__name__} needs a knobs Module, "
+                            f"got {type(model).__name__}")
+        self.model = model
+        self.lr = positive_float(lr, "lr")
+        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
+        self.bias_decay = positive_float(bias_decay, "bias_decay", allow_zero=True)
+
+    def decayed_gradients(self):
+        """``(name, parameter, grad + decay · parameter)`` for every parameter of the model."""
+        grads = self.model.gradients()
+        for name, p in self.model.parameters().items():
+            decay = self.bias_decay if is_bias(name) else self.weight_decay
+            yield name, p, grads[name] + decay * p
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
     """``p ← p - lr (grad + decay p)``, with ``decay = weight_decay`` for weights (``W``, ``gamma``)
     and ``bias_decay`` for additive offsets (``b``, ``beta``).
 
@@ -25,20 +50,12 @@ class SGD:
 
     def __init__(self, model: Module, lr: float, weight_decay: float = 0.0,
                  bias_decay: float = 0.0, momentum: float = 0.0):
-        if not isinstance(model, Module):
-            raise TypeError(f"SGD needs a knobs Module, got {type(model).__name__}")
-        self.model = model
-        self.lr = positive_float(lr, "lr")
-        self.weight_decay = positive_float(weight_decay, "weight_decay", allow_zero=True)
-        self.bias_decay = positive_float(bias_decay, "bias_decay", allow_zero=True)
+        super().__init__(model, lr, weight_decay, bias_decay)
         self.momentum = positive_float(momentum, "momentum", allow_zero=True)
         self.velocity: dict[str, np.ndarray] = {}
 
     def step(self) -> None:
-        grads = self.model.gradients()
-        for name, p in self.model.parameters().items():
-            decay = self.bias_decay if is_bias(name) else self.weight_decay
-            g = grads[name] + decay * p
+        for name, p, g in self.decayed_gradients():
             if self.momentum:
                 v = self.velocity.setdefault(name, np.zeros_like(p))
                 v *= self.momentum

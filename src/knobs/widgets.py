@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 
 import matplotlib.pyplot as plt
 from IPython.display import display
@@ -32,8 +33,30 @@ def redrawer(experiment: Experiment) -> Redrawer:
     return _REDRAWERS.setdefault(experiment.name, Redrawer())
 
 
+def freeze_heap_once() -> None:
+    """Keep the garbage collector's full passes short while live figures are redrawn.
+
+    A full collection walks every object the collector tracks: in a kernel with NumPy,
+    matplotlib and IPython loaded, hundreds of thousands, 100-300 ms on a hub's core. Each
+    discarded figure leaves reference cycles behind, so the collector starts such a pass every
+    few slider moves, and that move takes several times the budget. The objects alive when the
+    first live figure is drawn (modules, classes, the chapter's data) live as long as the kernel:
+    ``gc.freeze`` moves them out of the collector's sight, after one collection so that no
+    garbage is frozen with them. Later passes see only the objects made since.
+    """
+    global _HEAP_FROZEN
+    if not _HEAP_FROZEN:
+        gc.collect()
+        gc.freeze()
+        _HEAP_FROZEN = True
+
+
+_HEAP_FROZEN = False
+
+
 def figure_png(experiment: Experiment, fig) -> bytes:
     """The figure as PNG bytes, drawn by the experiment's Redrawer; the figure is closed."""
+    freeze_heap_once()
     try:
         return redrawer(experiment).png(fig)
     finally:

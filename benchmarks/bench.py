@@ -71,8 +71,9 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
 
     The timed call is ``knobs.widgets.outputs(experiment, values)``, what the widget runs when a
     control moves: compute, draw the figure, render it to PNG (``knobs.redraw``, which reuses a
-    rendered background when the axes did not change). One update at the defaults comes first,
-    untimed: the widget makes it when it is displayed, so no student waits for that one. The
+    rendered background when the axes did not change). What the widget does when it is
+    displayed comes first, untimed (``knobs.widgets.prepare``: the figure at the defaults and
+    a background for each combination of its menus); no student waits for that after. The
     steps are then timed apart on the same values, to show where the time goes
     (``breakdown="always"``, or ``"never"`` in the quick mode).
     """
@@ -83,12 +84,12 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
 
     from knobs.experiments import ALL
     from knobs.plotting import use_book_style
-    from knobs.widgets import outputs, redrawer
+    from knobs.widgets import outputs, prepare, redrawer
 
     use_book_style()  # as every chapter's imports cell
     results = []
     for experiment in ALL:
-        outputs(experiment, experiment.defaults())
+        prepare(experiment)  # as the widget, when it is displayed
         settings = [experiment.defaults() | {c.name: v} for c in experiment.controls
                     for v in sweep_values(c, points)]
         cache = redrawer(experiment)

@@ -15,7 +15,7 @@ def as_float_array(x, name: str) -> np.ndarray:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from err
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or inf; expected finite numbers")
     return arr
 

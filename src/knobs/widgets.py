@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gc
+import itertools
 
 import matplotlib.pyplot as plt
 from IPython.display import display
@@ -28,9 +29,26 @@ def render(experiment: Experiment, **values) -> dict:
 _REDRAWERS: dict[str, Redrawer] = {}
 
 
+MAX_WARM_MENUS = 16  # menu combinations whose backgrounds a live widget renders in advance
+
+
+def menu_settings(experiment: Experiment) -> list[dict]:
+    """The defaults with each combination of the experiment's menus (its ``Choice`` controls),
+    the defaults' own first."""
+    menus = [c for c in experiment.controls if isinstance(c, Choice)]
+    combos = itertools.product(*([c.default] + [o for o in c.options if o != c.default]
+                                 for c in menus))
+    return [experiment.defaults() | dict(zip([c.name for c in menus], combo, strict=True))
+            for combo in itertools.islice(combos, MAX_WARM_MENUS)]
+
+
 def redrawer(experiment: Experiment) -> Redrawer:
-    """The experiment's Redrawer, shared by all its live widgets in this kernel."""
-    return _REDRAWERS.setdefault(experiment.name, Redrawer())
+    """The experiment's Redrawer, shared by all its live widgets in this kernel; room for a
+    background per menu combination and as many again."""
+    if experiment.name not in _REDRAWERS:
+        room = max(8, 2 * len(menu_settings(experiment)))
+        _REDRAWERS[experiment.name] = Redrawer(max_backgrounds=room)
+    return _REDRAWERS[experiment.name]
 
 
 def freeze_heap_once() -> None:
@@ -77,6 +95,26 @@ def outputs(experiment: Experiment, values: dict) -> tuple[dict, ...]:
     )
 
 
+def prepare(experiment: Experiment) -> tuple[dict, ...]:
+    """What a live widget does when it is displayed: its outputs at the defaults (returned),
+    and a rendered background for each combination of its menus (kept by its Redrawer).
+
+    A menu option usually changes the axes (another activation, another range), so its first
+    choice would otherwise render the whole figure, several times the cost of a slider move.
+    """
+    first = outputs(experiment, experiment.defaults())
+    for values in menu_settings(experiment)[1:]:
+        try:
+            fig = experiment.draw(experiment.run(**values))
+        except (ValueError, TypeError, FloatingPointError):
+            continue  # outputs() reports it if the reader picks this combination
+        try:
+            redrawer(experiment).render(fig)
+        finally:
+            plt.close(fig)
+    return first
+
+
 def controls(experiment: Experiment) -> dict:
     """One ipywidget per control, with the control's range, step and default."""
     import ipywidgets as w
@@ -117,7 +155,7 @@ def build_live(experiment: Experiment):
 
     sliders = controls(experiment)
     out = w.Output(layout=w.Layout(min_height="300px"))
-    out.outputs = outputs(experiment, experiment.defaults())
+    out.outputs = prepare(experiment)
 
     def update(_change=None):
         out.outputs = outputs(experiment, {name: s.value for name, s in sliders.items()})

@@ -48,8 +48,27 @@ def report(r: dict) -> str:
             + (", ..." if r["width"] > 4 else ""))
 
 
+# The same axes for every target and width, so the curves move and the axes stay (and the
+# figure's background is cached): the targets' values on [0, 1] (the network interpolates them,
+# so it stays in their range), with room for the legend, and the errors of ``ap.TARGETS`` with
+# their 1/n² reference line for n = 1 .. 40. ``_cover`` widens a range that would clip the data
+# (a new target), which costs that figure the cached background but never hides a curve.
+_VALUES = np.concatenate([f(X_PLOT) for f in ap.TARGETS.values()])
+_SPAN = float(np.ptp(_VALUES))
+Y_LIMITS = (float(_VALUES.min()) - 0.1 * _SPAN, float(_VALUES.max()) + 0.1 * _SPAN)
+ERROR_LIMITS = (5e-4, 20.0)
+WIDTH_LIMITS = (0.8, 1.25 * MAX_WIDTH)
+
+
+def _cover(limits: tuple, values, factor: float = 1.0) -> tuple:
+    """``limits``, widened if need be to hold ``values`` (by ``factor`` on a log axis)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    return (min(limits[0], lo / factor), max(limits[1], hi * factor))
+
+
 def draw(r: dict):
-    title = (f"{r['width']} hidden units reach a largest error of {r['error']:.3f}; "
+    units = "1 hidden unit reaches" if r["width"] == 1 else f"{r['width']} hidden units reach"
+    title = (f"{units} a largest error of {r['error']:.3f}; "
              "more units, smaller error")
     fig, (ax0, ax1) = new_figure(title,
                                  "input x", "output", ncols=2, figsize=(9.0, 3.6))
@@ -57,14 +76,20 @@ def draw(r: dict):
     ax0.plot(r["x"], r["y_hat"], color=PALETTE["blue"], lw=1.8, label="ReLU network")
     ax0.plot(r["knots"], r["knot_values"], "o", color=PALETTE["orange"], ms=4,
              label="kinks at x = -b_k")
+    ax0.set_xlim(-0.02, 1.02)
+    ax0.set_ylim(*_cover(Y_LIMITS, np.concatenate([r["y"], r["y_hat"]])))
     ax0.legend(loc="best", fontsize=8)
     ax0.set_title("network vs target", fontsize=10)
     n = np.arange(1, MAX_WIDTH + 1)
-    ax1.loglog(n, r["errors"], "o-", color=PALETTE["blue"], ms=3, label="largest error")
-    ax1.loglog(n, r["errors"][-1] * (MAX_WIDTH / n) ** 2, color=PALETTE["green"], ls="--",
-               label="∝ 1/n²")
-    ax1.loglog([r["width"]], [r["error"]], "o", color=PALETTE["vermillion"], ms=9,
-               label="this width")
+    reference = r["errors"][-1] * (MAX_WIDTH / n) ** 2
+    ax1.set_xscale("log")
+    ax1.set_yscale("log")
+    ax1.plot(n, r["errors"], "o-", color=PALETTE["blue"], ms=3, label="largest error")
+    ax1.plot(n, reference, color=PALETTE["green"], ls="--", label="∝ 1/n²")
+    ax1.plot([r["width"]], [r["error"]], "o", color=PALETTE["vermillion"], ms=9,
+             label="this width")
+    ax1.set_xlim(*WIDTH_LIMITS)
+    ax1.set_ylim(*_cover(ERROR_LIMITS, np.concatenate([r["errors"], reference]), 1.5))
     ax1.set_xlabel("hidden units n")
     ax1.set_ylabel("largest |f̂ - f|")
     ax1.set_title("error against width", fontsize=10)

@@ -21,6 +21,10 @@ from ..plotting import PALETTE, new_figure
 from .base import Experiment, Slider
 
 MAX_DEPTH = 16
+MAX_BUDGET_K, MIN_D = 1000, 1  # the sliders' extremes that give the widest network
+# The y axis holds every width the sliders can give (the widest: L = 1, m = P / d at the largest
+# budget and the smallest d), so it stays put while they move: the reader sees the curves shift.
+Y_TOP = 2.0 * 1000 * MAX_BUDGET_K / MIN_D
 
 
 def compute(budget_k: int, d: int) -> dict:
@@ -58,7 +62,7 @@ def draw(r: dict):
     ax.plot(r["depths"], r["exact"], "s--", color=PALETTE["orange"], mfc="none",
             label="exact count (biases, output layer)")
     ax.set_yscale("symlog", linthresh=1)
-    ax.set_ylim(0, max(2.0, 2 * float(r["rule"].max())))
+    ax.set_ylim(0, Y_TOP)
     ax.set_xticks(r["depths"][::3])
     ax.legend()
     return fig
@@ -71,8 +75,8 @@ EXPERIMENT = Experiment(
     draw=draw,
     report=report,
     controls=(
-        Slider("budget_k", "budget P (thousands)", 1, 1000, 1, 50, integer=True),
-        Slider("d", "input dimension d", 1, 1000, 1, 100, integer=True),
+        Slider("budget_k", "budget P (thousands)", 1, MAX_BUDGET_K, 1, 50, integer=True),
+        Slider("d", "input dimension d", MIN_D, 1000, 1, 100, integer=True),
     ),
     main="budget_k",
     alt=("Widest hidden-layer width that fits the parameter budget for each depth from 1 to 16, "

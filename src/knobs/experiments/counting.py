@@ -7,6 +7,10 @@ the parameters, of their gradient and of a full Hessian is compared with two mac
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from .. import accounting
 from ..activations import ReLU
 from ..layers import Linear
@@ -51,15 +55,40 @@ def report(r: dict) -> str:
     ])
 
 
+CONTROLS = (
+    Slider("n_in", "inputs", 1, 1000, 1, 100, integer=True),
+    Slider("h1", "hidden layer 1", 1, 1024, 1, 128, integer=True),
+    Slider("h2", "hidden layer 2", 1, 512, 1, 64, integer=True),
+    Slider("n_out", "outputs", 1, 100, 1, 1, integer=True),
+)
+# Fixed axes over the whole control box (every count grows with every width, so the extremes are
+# at the smallest and largest widths): the bars move as the sliders do, the axes stay.
+_WIDEST = [c.max for c in CONTROLS]
+_LARGEST_LAYER = max(a * b for a, b in zip(_WIDEST[:-1], _WIDEST[1:], strict=True))
+COUNT_LIMITS = (0.5, 10.0 ** (math.ceil(math.log10(_LARGEST_LAYER)) + 2))  # room for labels
+_MOST_BYTES = accounting.hessian_bytes(accounting.dense_parameter_count(_WIDEST))
+_FEWEST_BYTES = 8 * accounting.dense_parameter_count([c.min for c in CONTROLS])
+BYTE_LIMITS = (10.0 ** math.floor(math.log10(_FEWEST_BYTES)),
+               max(1e15, 10 ** math.ceil(math.log10(10 * _MOST_BYTES))))
+
+
 def draw(r: dict):
     fig, (ax0, ax1) = new_figure(
         f"{r['n_params']:,} parameters need a {accounting.format_bytes(r['hessian_bytes'])} "
-        "Hessian", "layer", "parameters", ncols=2, figsize=(9.0, 3.6))
-    names = [f"{a}→{b}" for a, b in zip(r["sizes"][:-1], r["sizes"][1:], strict=True)]
-    w = [x[1] for x in r["layers"]]
-    b = [x[2] for x in r["layers"]]
-    ax0.bar(names, w, color=PALETTE["blue"], label="weights n_in·n_out")
-    ax0.bar(names, b, bottom=w, color=PALETTE["orange"], label="biases n_out")
+        "Hessian", "layer (its widths n_in→n_out above the bars)", "parameters (log scale)",
+        ncols=2, figsize=(9.0, 3.6))
+    x = np.arange(3)
+    w = [layer[1] for layer in r["layers"]]
+    b = [layer[2] for layer in r["layers"]]
+    ax0.bar(x - 0.2, w, width=0.4, color=PALETTE["blue"], label="weights n_in·n_out")
+    ax0.bar(x + 0.2, b, width=0.4, color=PALETTE["orange"], label="biases n_out")
+    ax0.set_yscale("log")
+    ax0.set_ylim(*COUNT_LIMITS)
+    ax0.set_xlim(-0.6, 2.6)
+    ax0.set_xticks(x, [f"layer {k + 1}" for k in x])
+    for k, (n_in, n_out) in enumerate(zip(r["sizes"][:-1], r["sizes"][1:], strict=True)):
+        ax0.annotate(f"{n_in}→{n_out}\n{w[k] + b[k]:,}", (k, max(w[k], b[k])), xytext=(0, 3),
+                     textcoords="offset points", ha="center", va="bottom", fontsize=8)
     ax0.set_title("parameters per layer", fontsize=10)
     ax0.legend(loc="upper right", fontsize=8)
     labels = ["parameters", "gradient", "Hessian"]
@@ -69,7 +98,7 @@ def draw(r: dict):
     for (name, cap), color in zip(MACHINES.items(), (PALETTE["green"], PALETTE["purple"]),
                                   strict=True):
         ax1.axhline(cap, color=color, ls="--", lw=1.2, label=name)
-    ax1.set_ylim(1e2, max(1e15, 10 * r["hessian_bytes"]))
+    ax1.set_ylim(*BYTE_LIMITS)
     ax1.set_xlabel("what is stored (float64)")
     ax1.set_ylabel("bytes (log scale)")
     ax1.set_title("memory", fontsize=10)
@@ -83,14 +112,10 @@ EXPERIMENT = Experiment(
     compute=compute,
     draw=draw,
     report=report,
-    controls=(
-        Slider("n_in", "inputs", 1, 1000, 1, 100, integer=True),
-        Slider("h1", "hidden layer 1", 1, 1024, 1, 128, integer=True),
-        Slider("h2", "hidden layer 2", 1, 512, 1, 64, integer=True),
-        Slider("n_out", "outputs", 1, 100, 1, 1, integer=True),
-    ),
+    controls=CONTROLS,
     main="h1",
-    alt=("Left: stacked bars of weights and biases for each of the three dense layers. Right: "
+    alt=("Left: on a log scale, side-by-side bars of the weights and the biases of each of the "
+         "three dense layers, each pair labelled with the layer's widths and its total. Right: "
          "on a log scale, the bytes of the parameters, of their gradient and of the full "
          "Hessian, with dashed lines at 16 GB and 80 GB."),
     chapter="book/part3/11-counting-knobs",

@@ -8,6 +8,9 @@ log scale (as log10) next to the mean-field recursion ``q_l = n Var(w) E[f(z)²]
 
 from __future__ import annotations
 
+import math
+from functools import cache
+
 import numpy as np
 
 from .. import propagation
@@ -77,6 +80,26 @@ def y_range(r: dict) -> tuple[float, float]:
     return low, high
 
 
+@cache
+def fixed_y_range(activation: str, scheme: str) -> tuple[float, float]:
+    """Limits of the ``log10 Var`` axis for one activation and scheme, the same at every depth
+    and bias: the mean field's range over the sliders' whole ranges (the deepest network holds
+    every shallower one), a decade of room for the finite-width wander, whole decades, and at
+    least -2 to 2 as in ``y_range``."""
+    init, options = SCHEMES[scheme]
+    gain = WIDTH * propagation.weight_variance(init, (WIDTH, WIDTH), **options)
+    X = np.random.default_rng(SEED).standard_normal((SAMPLES, WIDTH))  # compute's inputs
+    depth_max = EXPERIMENT.control("depth").max
+    logs = np.concatenate([
+        log10_positive(propagation.mean_field(depth_max, activation, gain, bias_var=s ** 2,
+                                              input_second_moment=float(np.mean(X * X)))["var"])
+        for s in EXPERIMENT.control("bias_std").values()])
+    logs = logs[np.isfinite(logs)]
+    low = min(math.floor(float(logs.min()) - 1.0), -2.0) if logs.size else -2.0
+    high = max(math.ceil(float(logs.max()) + 1.0), 2.0) if logs.size else 2.0
+    return low, high
+
+
 def draw(r: dict):
     L = r["depth"]
     # log10 of the variance on a linear axis: the same picture as a log axis, drawn twice as fast
@@ -89,8 +112,15 @@ def draw(r: dict):
     ax.plot(r["layers"], log10_positive(r["theory"]), "--", color=PALETTE["vermillion"],
             label="mean field: n Var(w) E[f(z)²] + Var(b)")
     ax.axhline(0.0, color=PALETTE["black"], lw=1, ls=":", label="Var(x) = 1 of the input")
-    ax.set_xlim(0.5, max(L, 2) + 0.5)
-    ax.set_ylim(*y_range(r))
+    # axes that stay put as depth and bias move (the curve grows, the axes do not jump): every
+    # depth the slider allows, and the y-range of this activation and scheme at any depth and
+    # bias, widened only if the measurement ever strays outside it
+    ax.set_xlim(0.5, EXPERIMENT.control("depth").max + 0.5)
+    (low, high), (data_low, data_high) = fixed_y_range(r["activation"], r["scheme"]), y_range(r)
+    ax.set_ylim(min(low, data_low), max(high, data_high))
+    # the label at a fixed distance, clear of tick labels as wide as "−120": the axes keep the
+    # layout of the first figure drawn, whose ticks may be narrower
+    ax.yaxis.set_label_coords(-0.08, 0.5)
     ax.legend(loc="best", fontsize=8)
     return fig
 

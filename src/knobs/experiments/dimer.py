@@ -82,6 +82,25 @@ def report(r: dict) -> str:
     ])
 
 
+@lru_cache(maxsize=1)
+def energy_limits() -> tuple[float, float]:
+    """y limits that hold every curve of the figure for every setting of the sliders.
+
+    The energy at each ``r`` (and the far field) is monotonic in the shifted bias (``tanh`` is),
+    so the extremes over ``Δb`` lie at the ends of its slider; ``η`` and the unit are swept.
+    """
+    lo, hi = float(E_TRAIN.min()), 2 * dimer.E_H_ATOM
+    delta_b = EXPERIMENT.control("delta_b")
+    for eta in EXPERIMENT.control("eta").values():
+        for unit in EXPERIMENT.control("unit").values():
+            for shift in (delta_b.min, delta_b.max):
+                r = compute(eta, unit, shift)
+                lo = min(lo, float(r["E"].min()), float(r["E_ref"].min()))
+                hi = max(hi, float(r["E"].max()), r["far_bias"])
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
 def draw(r: dict):
     moved = abs(r["far_bias"] - r["far_fit"]) > 5e-3
     title = (f"A bias moved E(∞) to {r['far_bias']:.2f} eV" if moved else
@@ -94,11 +113,10 @@ def draw(r: dict):
             label=f"η = {r['eta']:.2f}, Δb{r['unit']} = {r['delta_b']:+.2f}")
     ax.axhline(r["far_bias"], color=PALETTE["vermillion"], ls="--", lw=1.2,
                label="E(∞) read off the biases")
-    lo = min(float(np.min(r["E"])), float(np.min(r["E_ref"])))
-    hi = max(float(np.max(r["E"])), r["far_bias"], r["E_true_far"])
-    pad = 0.08 * (hi - lo)
-    ax.set_ylim(lo - pad, hi + pad)
-    ax.legend(loc="lower right", fontsize=8)
+    # fixed axes: the curve and the far field move as η and the bias change, the axes do not
+    ax.set_xlim(R_PLOT[0] - 0.3, R_PLOT[-1] + 0.3)
+    ax.set_ylim(*energy_limits())
+    ax.legend(loc="best", fontsize=8)   # the axes are fixed: let the legend avoid the curves
     return fig
 
 

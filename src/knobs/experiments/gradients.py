@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .. import activations, backprop
@@ -12,6 +14,11 @@ W = 1.0            # the neuron's weight; the bias is set so that z lands on the
 Z_GRID = np.linspace(-8.0, 8.0, 161)
 EPS = 1e-6         # step of the central differences
 AGREE = 1e-7       # an error below this means "finite differences agree"
+Z_RANGE = (-8.0, 8.0)      # the sliders' ranges: the axes are fixed to hold every setting
+A_IN_RANGE = (-2.0, 2.0)
+Y_RANGE = (-1.0, 1.0)
+Z_STEP = 0.25
+X_LIMITS = (-8.8, 8.8)     # the z range with matplotlib's usual 5 % margin
 
 
 def compute(activation: str, z: float, a_in: float, y: float) -> dict:
@@ -65,6 +72,22 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=8)
+def gradient_limits(activation: str) -> tuple[float, float]:
+    """y limits of the gradient panel that hold both curves for every a_in, y and z of the sliders.
+
+    ``delta = 2 (f(z) - y) f'(z)`` is linear in ``y`` and ``dC/dw = delta a_in`` is bilinear in
+    ``(y, a_in)``, so their extremes lie at the corners of the sliders' ranges.
+    """
+    f = activations.get(activation)
+    z = np.union1d(Z_GRID, np.arange(Z_RANGE[0], Z_RANGE[1] + Z_STEP / 2, Z_STEP))
+    a, slope = f.function(z), f.derivative(z)
+    curves = [2.0 * (a - y) * slope * a_in for y in Y_RANGE for a_in in (*A_IN_RANGE, 1.0)]
+    lo, hi = min(float(c.min()) for c in curves), max(float(c.max()) for c in curves)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
+
+
 def draw(r: dict):
     fig, (ax0, ax1) = new_figure(
         f"{r['activation']} at z = {r['z']:+.2f}: f'(z) = {r['activity']:.3g}, "
@@ -76,6 +99,7 @@ def draw(r: dict):
     ax0.plot([r["z"]], [r["activity"]], "o", color=PALETTE["orange"], ms=7)
     ax0.set_title("the activation and its slope", fontsize=10)
     ax0.legend(loc="upper left")
+    ax0.set_xlim(*X_LIMITS)
     ax1.plot(r["z_grid"], r["db_grid"], label="dC/db = delta", color=PALETTE["green"])
     ax1.plot(r["z_grid"], r["dw_grid"], label="dC/dw = delta * a_in",
              color=PALETTE["vermillion"], ls="--")
@@ -85,6 +109,9 @@ def draw(r: dict):
     ax1.set_ylabel("gradient")
     ax1.set_title(f"gradients for a_in = {r['a_in']:g}, y = {r['y']:g}", fontsize=10)
     ax1.legend(loc="upper left")
+    # fixed axes (per activation): the curves move as a_in and y change, the axes do not
+    ax1.set_xlim(*X_LIMITS)
+    ax1.set_ylim(*gradient_limits(r["activation"]))
     return fig
 
 
@@ -96,9 +123,9 @@ EXPERIMENT = Experiment(
     report=report,
     controls=(
         Choice("activation", "activation", ("sigmoid", "tanh", "relu", "identity"), "sigmoid"),
-        Slider("z", "operating point z", -8.0, 8.0, 0.25, 1.0),
-        Slider("a_in", "input a_in", -2.0, 2.0, 0.25, 0.5),
-        Slider("y", "target y", -1.0, 1.0, 0.25, 0.0),
+        Slider("z", "operating point z", *Z_RANGE, Z_STEP, 1.0),
+        Slider("a_in", "input a_in", *A_IN_RANGE, 0.25, 0.5),
+        Slider("y", "target y", *Y_RANGE, 0.25, 0.0),
     ),
     main="z",
     alt=("Two panels over the net input z from -8 to 8. Left: the activation f(z) and its slope "

@@ -18,6 +18,7 @@ from .base import Experiment, Slider
 SEED = 5
 M, N_IN, N_OUT = 40, 5, 6
 ROUNDING = 1e-12  # changes below this are float64 rounding, not an effect of b
+MAX_CHANGE = 2.0  # |out - out0| ≤ |out| + |out0| ≤ 2 in RMS: both outputs have RMS ≤ 1
 
 
 def problem() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -87,8 +88,9 @@ def draw(r: dict):
     ax.scatter(r["spread"], r["bn"], s=60, marker="s", facecolors="none",
                edgecolors=PALETTE["green"], linewidths=1.5, label="BatchNorm (training)")
     ax.scatter(r["spread"], r["ln"], s=16, marker="o", color=PALETTE["blue"], label="LayerNorm")
-    top = max(float(r["ln"].max()), float(r["rms"].max()), 0.1)
-    ax.set_ylim(-0.05 * top, 1.1 * top)
+    # fixed limits, the same at every setting (so the points move, not the axis): with γ = 1 and
+    # β = 0 each layer's output has an RMS of at most 1, so no change can exceed 2
+    ax.set_ylim(-0.05 * MAX_CHANGE, 1.1 * MAX_CHANGE)
     ax.legend(loc="upper right", fontsize=8)
     return fig
 

@@ -14,6 +14,7 @@ N_MAX = 10**6
 VALUES = ("uniform [0, 1)", "standard normal", "constant 0.1")
 FLOOR = 1e-11   # an error of exactly 0 is drawn here: a log axis has no 0
 SEED = 8        # the experiment's own data; the chapter's rng is not involved
+N_LIMITS = (0.5, 2 * N_MAX)   # the x axis, fixed: n from 1 to N_MAX with a margin
 
 
 @lru_cache(maxsize=len(VALUES))
@@ -91,6 +92,8 @@ def draw(r: dict):
               label="bound (n - 1) u")
     ax.loglog(k, np.maximum(np.ceil(np.log2(np.maximum(k, 1))) * r["u"], FLOOR), ":",
               color=PALETTE["green"], label="bound log2(n) u")
+    # the axes hold the slider's whole range of n: the curves grow to the right as n grows
+    ax.set_xlim(*N_LIMITS)
     ax.set_ylim(FLOOR / 2, 1.0)
     ax.legend(loc="upper left", fontsize=8)
     return fig

@@ -8,6 +8,7 @@ biases ``±b0`` and is trained twice by the engine's ``SGD``: once with the bias
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -24,6 +25,9 @@ from .base import Choice, Experiment, Slider
 SEED = 4  # the experiment's own data and initial weights; the same at every call
 N_IN, N_HIDDEN, M = 3, 8, 64
 STEPS, LR = 300, 0.05
+# the loss axis: every run over the sliders' ranges stays inside it (0.009 to 11 for tanh,
+# 0.04 to 6 for sigmoid)
+LOSS_RANGE = (0.005, 20.0)
 
 
 def problem() -> tuple[np.ndarray, np.ndarray]:
@@ -103,9 +107,20 @@ def draw(r: dict):
         ax.plot(steps, r[key + "_free"], color=PALETTE["orange"], lw=2, ls="--",
                 label="λ_b = 0")
         ax.legend(loc="best")
-    ax1.set_ylim(0, 1.05 * max(float(np.max(r["slope"])), float(np.max(r["slope_free"])), 0.05))
+    # axes that stay put as the sliders move (the curves move, the axes do not jump): the slope
+    # up to its ceiling f'(0), the largest value f' takes; the loss on one range for both
+    # activations, widened to whole decades only if a run ever leaves it
+    peak = float(activations.get(r["activation"]).derivative(np.zeros(1))[0])
+    ax1.set_ylim(0, 1.05 * peak)
+    # the label at a fixed distance, clear of tick labels as wide as sigmoid's "0.25": the axes
+    # keep the layout of the first figure drawn, whose ticks may be narrower
+    ax1.yaxis.set_label_coords(-0.13, 0.5)
     ax2.set_yscale("log")
-    ax2.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # 0.1, 0.2, 0.5, 1, ...
+    low = min(float(np.min(r["loss"])), float(np.min(r["loss_free"])))
+    high = max(float(np.max(r["loss"])), float(np.max(r["loss_free"])))
+    ax2.set_ylim(LOSS_RANGE[0] if low >= LOSS_RANGE[0] else 10.0 ** math.floor(math.log10(low)),
+                 LOSS_RANGE[1] if high <= LOSS_RANGE[1] else 10.0 ** math.ceil(math.log10(high)))
+    ax2.yaxis.set_major_locator(LogLocator(subs=(1.0, 3.0)))  # 0.01, 0.03, 0.1, 0.3, 1, ...
     ax2.yaxis.set_major_formatter(FormatStrFormatter("%g"))  # plain numbers, no mathtext
     ax2.yaxis.set_minor_formatter(NullFormatter())  # unlabelled minor ticks: faster, cleaner
     ax2.set_xlabel("training step")

@@ -9,6 +9,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 
 from .. import accounting
@@ -50,6 +53,22 @@ def report(r: dict) -> str:
     ])
 
 
+CONTROLS = (
+    Slider("size", "image side", 16, 256, 16, 32, integer=True),
+    Slider("kernel", "kernel side", 1, 11, 1, 3, integer=True),
+    Slider("stride", "stride", 1, 4, 1, 1, integer=True),
+    Slider("filters", "filters", 1, 64, 1, 16, integer=True),
+)
+# Each count grows with the image side and the filters and shrinks with the kernel and stride
+# (the convolution's grows with the kernel), so the largest over the whole control box is at a
+# corner. The axis is fixed from it, with room on the right for the printed counts: the bars
+# move as the sliders do, the axis stays (and the figure's background is cached).
+_LARGEST = max(max(r["conv"], r["local"], r["dense"])
+               for r in (compute(*corner) for corner in
+                         itertools.product(*(c.grid(2) for c in CONTROLS))))
+X_LIMITS = (1.0, 10.0 ** (math.ceil(math.log10(_LARGEST)) + 4))
+
+
 def draw(r: dict):
     fig, ax = new_figure(f"Sharing one filter bank divides the count by {r['patches']:,} patches",
                          "parameters (log scale)", "", figsize=(6.4, 2.8))
@@ -58,9 +77,10 @@ def draw(r: dict):
     colors = [PALETTE["blue"], PALETTE["orange"], PALETTE["vermillion"]]
     ax.barh(names, values, color=colors)
     ax.set_xscale("log")
-    ax.set_xlim(1, 300 * max(values))  # room for the labels
+    ax.set_xlim(*X_LIMITS)  # fixed over the control box, with room for the labels
     for k, v in enumerate(values):
-        ax.annotate(f"{v:,}", (v, k), xytext=(4, 0), textcoords="offset points", va="center")
+        ax.annotate(f"{v:,}", (v, k), xytext=(4, 0), textcoords="offset points", va="center",
+                    fontsize=9)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     return fig
@@ -72,12 +92,7 @@ EXPERIMENT = Experiment(
     compute=compute,
     draw=draw,
     report=report,
-    controls=(
-        Slider("size", "image side", 16, 256, 16, 32, integer=True),
-        Slider("kernel", "kernel side", 1, 11, 1, 3, integer=True),
-        Slider("stride", "stride", 1, 4, 1, 1, integer=True),
-        Slider("filters", "filters", 1, 64, 1, 16, integer=True),
-    ),
+    controls=CONTROLS,
     main="size",
     alt=("Horizontal bars on a logarithmic axis: the parameter counts of a convolution, a locally "
          "connected layer with the same wiring, and a dense layer with the same input and output "

@@ -19,6 +19,9 @@ from .base import Experiment, Slider
 
 SAMPLES = 4000
 SEED = 20260  # one fixed sample of standard normals, reused at every slider position
+# the axes hold E[z] = wᵀμ + b for every slider setting: |E[z]| ≤ 3·3 + 3·3 + 5 = 23
+Z_LIMIT = 25.0
+DENSITY_TOP = 0.5  # the peak of N(E[z], SD²) for SD ≥ 0.8; a taller peak is marked off scale
 
 
 def input_moments(mu1: float, mu2: float, sigma: float, rho: float) -> tuple[np.ndarray, ...]:
@@ -75,9 +78,18 @@ def plot_range(mean: float, sd: float) -> tuple[float, float]:
 def draw(r: dict):
     fig, ax = new_figure(f"b sets the location, w the spread: E[z] = {r['mean']:.2f}, "
                          f"SD(z) = {r['sd']:.2f}", "net input z", "density", figsize=(6.0, 3.4))
+    # fixed axes at every setting: the reader sees the distribution move and widen, not the axes
+    # (and the redraw reuses one rendered background); what falls outside is marked below
+    left, right = -Z_LIMIT, Z_LIMIT
     lo, hi = plot_range(r["mean"], r["sd"])
-    ax.hist(r["z"], bins=60, range=(lo, hi), density=True, color=PALETTE["sky"],
-            histtype="stepfilled", alpha=0.7, label=f"{len(r['z'])} samples of z")
+    lo, hi = max(lo, left), min(hi, right)
+    z, m = r["z"], len(r["z"])
+    bins = 60
+    # density of the whole sample (weights), not of the part inside the axes
+    weights = np.full(m, bins / (m * (hi - lo)))
+    heights, _, _ = ax.hist(z, bins=bins, range=(lo, hi), weights=weights, color=PALETTE["sky"],
+                            histtype="stepfilled", alpha=0.7, label=f"{m} samples of z")
+    peak = float(np.max(heights))
     if r["sd"] > 0:
         grid = np.linspace(lo, hi, 300)
         u = (grid - r["mean"]) / r["sd"]
@@ -85,10 +97,27 @@ def draw(r: dict):
         ax.plot(grid, pdf, color=PALETTE["blue"], lw=2, label="N(wᵀμ + b, wᵀΣw)")
         ax.axvspan(r["mean"] - r["sd"], r["mean"] + r["sd"], color=PALETTE["orange"],
                    alpha=0.15, label="E[z] ± SD(z)")
+        peak = max(peak, 1.0 / (r["sd"] * math.sqrt(2 * math.pi)))
     ax.axvline(r["mean"], color=PALETTE["vermillion"], lw=2, label="E[z] = wᵀμ + b")
     ax.axvline(0.0, color=PALETTE["black"], lw=1, ls=":", label="z = 0")
-    ax.set_xlim(lo, hi)
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_xlim(left, right)
+    ax.set_ylim(0.0, DENSITY_TOP)
+    note = {"fontsize": 8, "color": PALETTE["black"],
+            "bbox": {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0}}
+    if peak > DENSITY_TOP:
+        text = (f"↑ all {m} samples at z = {r['mean']:.2f}" if r["sd"] == 0
+                else f"↑ peak {peak:.2g}, off scale")
+        side = "left" if r["mean"] < 0.6 * right else "right"
+        ax.annotate(text, (r["mean"], DENSITY_TOP), xytext=(3 if side == "left" else -3, -3),
+                    textcoords="offset points", ha=side, va="top", **note)
+    below, above = int(np.sum(z < left)), int(np.sum(z > right))
+    if below:
+        ax.text(0.01, 0.04, f"◀ {below} samples below −{right:g}", transform=ax.transAxes,
+                ha="left", va="bottom", **note)
+    if above:
+        ax.text(0.99, 0.04, f"{above} samples above {right:g} ▶", transform=ax.transAxes,
+                ha="right", va="bottom", **note)
+    ax.legend(loc="upper left" if r["mean"] >= 0 else "upper right", fontsize=8)
     return fig
 
 
@@ -110,6 +139,8 @@ EXPERIMENT = Experiment(
     main="b",
     alt=("A histogram of sampled net inputs z with the Gaussian density N(wᵀμ + b, wᵀΣw) "
          "drawn over it, a vertical line at the theoretical mean wᵀμ + b, a shaded band one "
-         "standard deviation either side, and a dotted line at z = 0."),
+         "standard deviation either side, and a dotted line at z = 0. The axes stay fixed (z from "
+         "-25 to 25, density up to 0.5); a note marks samples beyond them or a peak above the "
+         "top."),
     chapter="book/part1/02-statistics-of-z",
 )

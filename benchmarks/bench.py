@@ -361,7 +361,13 @@ def render_guide(results: dict) -> str:
         "Each notebook under that load:", "", classroom_table(load), "",
         "Each notebook alone, in a fresh kernel (budget: "
         f"{BUDGETS['notebook_s']:g} s each, {BUDGETS['book_s']:g} s for the book):", "",
-        notebook_table(results), ""]
+        notebook_table(results), "",
+        "Each live experiment's update when a control moves (compute, figure, PNG), over its "
+        f"controls' ranges (budget: {BUDGETS['widget_p95_ms']:g} ms at the 95th percentile). "
+        "A figure whose axes did not change is drawn over its stored background (ticks, labels, "
+        "grid; `knobs.redraw`); a widget renders the background of each of its menus' options "
+        "when it is displayed:", "",
+        widget_table(results), ""]
     return "\n".join(lines)
 
 
@@ -375,7 +381,7 @@ def run(quick: bool, students: int, classroom_run: bool) -> dict:
     print("notebooks (fresh kernel each):", flush=True)
     results["notebooks"] = bench_notebooks(notebook_runs.toc_notebooks())
     print("widget updates:", flush=True)
-    results["widgets"] = bench_widgets(points=3 if quick else 11,
+    results["widgets"] = bench_widgets(points=7 if quick else 11,
                                        breakdown="never" if quick else "always")
     print("engine training step:", flush=True)
     results["engine"] = bench_engine(rounds=3 if quick else 9, seconds=0.02 if quick else 0.1)

@@ -101,7 +101,13 @@ def test_png_decodes_to_the_rendered_pixels():
     png = encode_png(rgba)
     import io
 
-    assert np.array_equal(np.asarray(Image.open(io.BytesIO(png))), rgba)
+    image = Image.open(io.BytesIO(png))
+    image.verify()  # chunk CRCs and structure, as a strict reader checks them
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.mode == "RGBA" and image.size == rgba.shape[1::-1]
+    assert np.array_equal(np.asarray(image), rgba)
+    with pytest.raises(ValueError, match=r"\(h, w, 4\) uint8 RGBA"):
+        encode_png(rgba[..., :3])
     plt.close("all")
 
 

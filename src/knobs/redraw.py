@@ -24,23 +24,40 @@ values, which would also defeat the background cache).
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from collections import OrderedDict
 from operator import attrgetter
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
-PNG_COMPRESS_LEVEL = 1  # zlib level: level 6 (the default) costs ~10 ms more for ~5 % less
+PNG_COMPRESS_LEVEL = 1  # zlib's fastest level: a figure is mostly flat colour and packs well
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def encode_png(rgba: np.ndarray) -> bytes:
-    """An ``(h, w, 4)`` uint8 RGBA picture as PNG bytes."""
-    buffer = io.BytesIO()
-    Image.fromarray(rgba, "RGBA").save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL)
-    return buffer.getvalue()
+    """An ``(h, w, 4)`` uint8 RGBA picture as PNG bytes (8-bit RGBA, no row filter).
+
+    Written out rather than handed to Pillow, whose per-row filter search costs more than the
+    compression itself: 3 ms instead of 9 ms for a 1000 x 360 figure, for a file ~5 % larger.
+    """
+    rgba = np.asarray(rgba)
+    if rgba.dtype != np.uint8 or rgba.ndim != 3 or rgba.shape[2] != 4:
+        raise ValueError(f"expected an (h, w, 4) uint8 RGBA array, got {rgba.dtype} "
+                         f"{rgba.shape}")
+    h, w, _ = rgba.shape
+    rows = np.zeros((h, 1 + 4 * w), np.uint8)  # each row: filter type 0 (none), then pixels
+    rows[:, 1:] = rgba.reshape(h, 4 * w)
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)  # 8 bits, RGBA, deflate, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
+            + _png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS_LEVEL))
+            + _png_chunk(b"IEND", b""))
 
 
 def render_full(fig: Figure) -> np.ndarray:
@@ -106,6 +123,10 @@ class Redrawer:
         self.positions: list | None = None   # axes positions from the first figure's layout
         self.backgrounds: OrderedDict = OrderedDict()  # key -> (pixels, title positions)
         self.hits = self.misses = self.full = 0
+        # One renderer for every figure drawn over a background: matplotlib caches text
+        # metrics per renderer, so the titles' and legends' layouts are computed once, not
+        # at every move (a new figure would bring a new renderer and an empty cache).
+        self._renderer: RendererAgg | None = None
 
     def png(self, fig: Figure) -> bytes:
         """The figure as PNG bytes (the same pixels as a full render of it)."""
@@ -126,7 +147,14 @@ class Redrawer:
             while len(self.backgrounds) > self.max_backgrounds:
                 self.backgrounds.popitem(last=False)
         pixels, titles = self.backgrounds[key]
-        return self._render_foreground(fig, pixels, titles)
+        return self._render_foreground(fig, self._renderer_for(fig), pixels, titles)
+
+    def _renderer_for(self, fig: Figure) -> RendererAgg:
+        width, height = fig.canvas.get_width_height(physical=True)  # as the canvas's own
+        r = self._renderer
+        if r is None or (r.width, r.height, r.dpi) != (width, height, fig.dpi):
+            self._renderer = r = RendererAgg(width, height, fig.dpi)
+        return r
 
     def _place(self, fig: Figure) -> bool:
         """Give the figure's axes the first figure's positions; False if they cannot match."""
@@ -161,9 +189,8 @@ class Redrawer:
         return pixels, titles
 
     @staticmethod
-    def _render_foreground(fig: Figure, pixels: np.ndarray, titles: list) -> np.ndarray:
-        canvas = fig.canvas
-        renderer = canvas.get_renderer()
+    def _render_foreground(fig: Figure, renderer: RendererAgg, pixels: np.ndarray,
+                           titles: list) -> np.ndarray:
         out = np.asarray(renderer.buffer_rgba())
         out[...] = pixels
         for ax, positions in zip(fig.axes, titles, strict=True):

@@ -230,6 +230,16 @@ def widget_table(results: dict) -> str:
                    f"budget p95 {BUDGETS['widget_p95_ms']:g} ms"], rows)
 
 
+def widget_summary_table(results: dict) -> str:
+    """The instructor guide's short form of ``widget_table``: latency and budget only."""
+    rows = [[w["experiment"], _nb_name(w["chapter"]), w["updates"], f"{w['median_ms']:.0f}",
+             f"{w['p95_ms']:.0f}",
+             "ok" if w["p95_ms"] < BUDGETS["widget_p95_ms"] else "**over budget**"]
+            for w in results["widgets"]]
+    return _table(["experiment", "chapter", "updates", "median (ms)", "p95 (ms)",
+                   f"budget p95 {BUDGETS['widget_p95_ms']:g} ms"], rows)
+
+
 def engine_table(results: dict) -> str:
     rows = [[e["model"], e["blas"], e["parameters"], e["batch"], f"{1e3 * e['engine_s']:.3f}",
              f"{1e3 * e['loop_s']:.2f}", f"{1e3 * e['matmul_s']:.3f}",
@@ -367,7 +377,7 @@ def render_guide(results: dict) -> str:
         "A figure whose axes did not change is drawn over its stored background (ticks, labels, "
         "grid; `knobs.redraw`); a widget renders the background of each of its menus' options "
         "when it is displayed:", "",
-        widget_table(results), ""]
+        widget_summary_table(results), ""]
     return "\n".join(lines)
 
 
@@ -405,8 +415,16 @@ def main(argv=None) -> int:
     parser.add_argument("--students", type=int, default=8, help="classroom size K (>= 8)")
     parser.add_argument("--record", action="store_true",
                         help="also store the result as the instructor guide's reference")
+    parser.add_argument("--render-guide", action="store_true",
+                        help="only re-render the guide's section from the recorded result "
+                             "(after a change to its layout); measures nothing")
     parser.add_argument("--out", type=pathlib.Path, default=RESULTS)
     args = parser.parse_args(argv)
+    if args.render_guide:
+        recorded = json.loads((REFERENCE / "bench.json").read_text())
+        (REFERENCE / "classroom.md").write_text(render_guide(recorded))
+        print(f"rendered: {REFERENCE / 'classroom.md'} from {REFERENCE / 'bench.json'}")
+        return 0
     if args.students < 8:
         parser.error("a classroom has at least 8 students")
     if args.record and args.quick:

@@ -91,8 +91,9 @@ def report(r: dict) -> str:
 
 def draw(r: dict):
     c = r["curves"]
-    fig, (ax, ax2) = new_figure("Training memory grows with depth; inference memory does not",
-                                "mode", "memory (log scale)", ncols=2, figsize=(10.0, 3.6))
+    fig, (ax, ax2) = new_figure("Activations kept for training grow with depth; "
+                                "those of inference do not", "mode", "memory (log scale)",
+                                ncols=2, figsize=(10.0, 3.6))
     names = ["inference", "training", "training,\ncheckpointed"]
     params = np.array([r["params"], 2 * r["params"], 2 * r["params"]], dtype=float)
     acts = np.array([r["inference"], r["training"], r["checkpointed"]], dtype=float)

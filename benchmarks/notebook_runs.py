@@ -18,7 +18,6 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import nbformat
-import yaml
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
@@ -39,24 +38,11 @@ print(_json.dumps({"peak_rss_bytes": _peak, "cpu_s": _usage.ru_utime + _usage.ru
 
 
 def toc_files(toc: pathlib.Path = ROOT / "_toc.yml") -> list[str]:
-    """Every ``file:`` entry of a Jupyter Book table of contents, in reading order."""
-    found = []
+    """Every page of a Jupyter Book table of contents (root first), in reading order, as
+    Jupyter Book itself reads it (sphinx-external-toc)."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
 
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("file"), str):
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    data = yaml.safe_load(toc.read_text())
-    if isinstance(data.get("root"), str):
-        found.append(data["root"])
-    walk({k: v for k, v in data.items() if k != "root"})
-    return found
+    return list(parse_toc_yaml(toc))
 
 
 def toc_notebooks(root: pathlib.Path = ROOT) -> list[pathlib.Path]:

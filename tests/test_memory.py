@@ -80,6 +80,8 @@ def test_checkpointed_gradients_equal_plain_gradients(depth, segments, rng):
     plain_loss = loss.forward(model.forward(X), T)
     plain_dX = model.backward(loss.backward())
     plain = {k: v.copy() for k, v in model.gradients().items()}
+    for grad in model.gradients().values():  # a gradient it fails to compute stays NaN
+        grad[...] = np.nan
     step = checkpointed_backward(model, knobs.MSELoss(), X, T, segments)
     assert step.loss == plain_loss
     np.testing.assert_array_equal(step.dX, plain_dX)

@@ -226,8 +226,7 @@ class GlobalAvgPool2d(Module):
         return X.mean(axis=(2, 3))
 
     def backward(self, dZ) -> np.ndarray:
-        if self.X_shape is None:
-            raise RuntimeError("GlobalAvgPool2d.backward called before forward")
+        self._need_forward("X_shape")
         m, C, H, W = self.X_shape
         dZ = as_float_array(dZ, "dZ")
         if dZ.shape != (m, C):

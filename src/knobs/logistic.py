@@ -15,16 +15,22 @@ import numpy as np
 
 from ._checks import as_batch, as_float_array, positive_float, positive_int
 from .activations import sigmoid
+from .curvature import bce_hessian
 from .layers import Linear
 from .losses import BCEWithLogitsLoss
 from .regularization import augment
 
 
-def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
-    """Features ``(m, n_in)`` and targets ``(m,)`` as float arrays, or a ValueError."""
+def _features(X) -> np.ndarray:
     X = as_float_array(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must have shape (m, n_in) with samples in rows, got shape {X.shape}")
+    return X
+
+
+def _data(X, y) -> tuple[np.ndarray, np.ndarray]:
+    """Features ``(m, n_in)`` and targets ``(m,)`` as float arrays, or a ValueError."""
+    X = _features(X)
     y = as_float_array(y, "y")
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},), got shape {y.shape}")
@@ -53,10 +59,13 @@ def logistic_hessian(layer: Linear, X) -> np.ndarray:
         last row and column belong to the bias.
     """
     layer = _single_output(layer)
-    X = as_batch(X, layer.n_in)
-    p = sigmoid(layer.forward(X)).ravel()
-    Xt = augment(X)
-    return (Xt * (p * (1.0 - p))[:, None]).T @ Xt / X.shape[0]
+    return bce_hessian(as_batch(X, layer.n_in), layer.W[0], float(layer.b[0]))
+
+
+def hessian_at_zero(X) -> np.ndarray:
+    """The Hessian at ``(w, b) = 0``, where every ``p(1 - p)`` is 1/4: ``X̃ᵀX̃ / (4m)``."""
+    X = _features(X)
+    return bce_hessian(X, np.zeros(X.shape[1]), 0.0)
 
 
 def fit_logistic(X, y, max_iter: int = 50, tol: float = 1e-10) -> Linear:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {
@@ -38,6 +39,19 @@ STYLE = {
 def use_book_style() -> None:
     """Apply the book's matplotlib style (every chapter calls it once, in its imports cell)."""
     plt.rcParams.update(STYLE)
+
+
+def cover(limits, values, factor: float = 1.0) -> tuple[float, float]:
+    """Axis limits ``(low, high)``, widened only where ``values`` fall outside them.
+
+    A live figure keeps fixed limits so that its axes stay put while the sliders move; this
+    keeps them honest when a setting produces data beyond them (the figure then gets other
+    axes rather than clipped data). For a log axis, ``factor > 1`` leaves room: a widened
+    bound is the data's extreme divided (low) or multiplied (high) by ``factor``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    lo, hi = float(np.min(values)), float(np.max(values))
+    return (min(float(limits[0]), lo / factor), max(float(limits[1]), hi * factor))
 
 
 def new_figure(title: str, xlabel: str, ylabel: str, ncols: int = 1, figsize=None):

@@ -29,12 +29,11 @@ import numpy as np
 from . import activations
 from . import init as _init
 from ._checks import as_float_array, positive_float, positive_int
+from .activity import gaussian_expectation
 from .layers import Linear
 from .model import Sequential
 
-# probabilists' Gauss-Hermite rule: E[h(Z)], Z ~ N(0, 1), for the smooth activations
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(101)
-_WEIGHTS = _WEIGHTS / math.sqrt(2.0 * math.pi)
+_PROBE = np.linspace(-1.0, 1.0, 5)  # checks that a callable activation acts elementwise
 
 
 def _normal_cdf(t: float) -> float:
@@ -55,8 +54,11 @@ def second_moment(activation, mean: float, var: float) -> float:
     """``E[f(z)²]`` for ``z ~ N(mean, var)``; ``activation`` is a name or a function ``f``.
 
     Exact for ``"identity"`` (``mean² + var``) and ``"relu"``
-    (``(mean² + var) Φ(mean/s) + mean s φ(mean/s)``, ``s = √var``); Gauss-Hermite quadrature
-    (101 nodes) for the smooth activations (``"tanh"``, ``"sigmoid"``) and for a callable.
+    (``(mean² + var) Φ(mean/s) + mean s φ(mean/s)``, ``s = √var``); numerical
+    (``activity.gaussian_expectation``, a grid that follows the spread) for the smooth
+    activations (``"tanh"``, ``"sigmoid"``) and for a callable. A fixed Gauss-Hermite rule is
+    no substitute: for tanh at ``s = 10`` its 101 nodes give 0.874 instead of 0.921, because
+    tanh saturates within one node spacing of 0.
     """
     f = _activation_function(activation)
     var = positive_float(var, "var", allow_zero=True)
@@ -72,11 +74,11 @@ def second_moment(activation, mean: float, var: float) -> float:
         t = mean / s
         value = (mean * mean + var) * _normal_cdf(t) + mean * s * _normal_pdf(t)
         return max(value, 0.0)  # for mean << -s the two terms cancel to rounding noise
-    values = np.asarray(f(mean + s * _NODES), dtype=np.float64)
-    if values.shape != _NODES.shape:
-        raise ValueError(f"the activation must act elementwise: {_NODES.shape[0]} inputs gave "
-                         f"an output of shape {values.shape}")
-    return float(_WEIGHTS @ values ** 2)
+    probe = np.asarray(f(mean + s * _PROBE), dtype=np.float64)
+    if probe.shape != _PROBE.shape:
+        raise ValueError(f"the activation must act elementwise: {_PROBE.shape[0]} inputs gave "
+                         f"an output of shape {probe.shape}")
+    return gaussian_expectation(lambda z: np.asarray(f(z), dtype=np.float64) ** 2, mean, s)
 
 
 def relu_moments(var: float) -> dict[str, float]:

@@ -38,6 +38,8 @@ class LSTMCell(Module):
     ``backward(dh, dc)`` returns ``(dX, dh_prev, dc_prev)``.
     """
 
+    params = (("W_x", "dW_x"), ("W_h", "dW_h"), ("b", "db"))
+
     def __init__(self, n_in: int, n_hidden: int, tie: str = "none", bias: bool = True,
                  init="xavier_uniform", rng: np.random.Generator | None = None):
         if tie not in LSTM_TYING:
@@ -86,8 +88,7 @@ class LSTMCell(Module):
         return gates["o"] * tanh_c, c_new
 
     def backward(self, dh, dc=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self.cache is None:
-            raise RuntimeError("LSTMCell.backward called before forward")
+        self._need_forward("cache")
         X, h, c, gates, tanh_c = self.cache
         i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
         dh = as_batch(dh, self.n_hidden, "dh")
@@ -113,14 +114,6 @@ class LSTMCell(Module):
             dZx = dA.reshape(dA.shape[0], self.n_gates, self.n_hidden).sum(axis=1)
         self.dW_x = dZx.T @ X
         return dZx @ self.W_x, dA @ self.W_h, dc_total * f
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        params = {"W_x": self.W_x, "W_h": self.W_h}
-        return params if self.b is None else params | {"b": self.b}
-
-    def gradients(self) -> dict[str, np.ndarray]:
-        grads = {"W_x": self.dW_x, "W_h": self.dW_h}
-        return grads if self.b is None else grads | {"b": self.db}
 
     def __repr__(self) -> str:
         return (f"LSTMCell(n_in={self.n_in}, n_hidden={self.n_hidden}, tie={self.tie!r}, "

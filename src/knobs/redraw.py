@@ -206,5 +206,4 @@ class Redrawer:
                         a.draw(renderer)
             else:
                 artist.draw(renderer)
-        fig.stale = False
         return np.array(out)

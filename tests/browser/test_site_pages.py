@@ -314,8 +314,8 @@ def test_notebook_widgets_render_from_embedded_state(browser, server, path):
     """The notebook's own ipywidgets (the live version) render from their stored state with
     the site's vendored manager, offline: sliders and the Output's figure and numbers."""
     html = _widget_test_page((ROOT / path).with_suffix(".ipynb"))
-    if html is None:
-        pytest.skip(f"{path}: the notebook stores no widget")
+    assert html is not None, (
+        f"{path}: the notebook stores no widget state (refresh it: make refresh NB=...)")
     route = f"/__widgets__/{path}"
     server.extra[route] = html
     visit = Visit(route)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import accounting, calibration, fairness, recurrence
-from ..activations import Sigmoid, Tanh
+from .. import accounting, calibration, fairness, gates, moments, recurrence
+from ..activations import Sigmoid, Tanh, sigmoid
 from ..layers import Linear
-from ..logistic import logistic_hessian
+from ..logistic import hessian_at_zero
 from ..losses import MSELoss
 from ..model import Sequential, train_step
 from ..norm import BatchNorm1d
@@ -31,8 +31,8 @@ NEURON_B = 0.3
 NEURON_Y = 1.0
 
 # Problem 7: the four XOR points for the carbon-copy network.
-XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+XOR_X = gates.INPUTS
+XOR_Y = gates.targets_of("XOR")[:, None]
 
 # Problems 9 and 11: a deep, narrow perceptron for MNIST-sized inputs.
 MLP_SIZES = [784, 256, 128, 10]
@@ -84,7 +84,7 @@ def check_fit_bias(fn) -> CheckResult:
     cases = []
     for scale, offset, b_true in ((1.0, 0.0, -1.0), (2.5, 1.0, -3.0), (0.5, -2.0, 2.0)):
         z = offset + scale * rng.normal(size=400)
-        y = (rng.random(400) < 0.5 * (1 + np.tanh(0.5 * (z + b_true)))).astype(np.float64)
+        y = (rng.random(400) < sigmoid(z + b_true)).astype(np.float64)
         cases.append(((z, y), calibration.fit_intercept(z, y)))
     return _all_cases(fn, "Your fit_bias", "Newton's method on b alone: the gradient is "
                       "mean(σ(z + b)) - mean(y), the curvature mean(σ(1 - σ)); iterate until "
@@ -102,9 +102,7 @@ def check_hessian_eigenvalues(answer, X=None) -> CheckResult:
         return CheckResult(False, "Your eigenvalues: pass the data too, "
                                   "check_hessian_eigenvalues(answer, X).")
     X = np.asarray(X, dtype=np.float64)
-    zero = Linear(X.shape[1], 1, init="zeros")
-    expected = np.array([np.linalg.eigvalsh(logistic_hessian(zero, F))
-                         for F in (X, X - X.mean(axis=0))])
+    expected = np.array([np.linalg.eigvalsh(hessian_at_zero(F)) for F in (X, X - X.mean(axis=0))])
     return check(answer, expected, name="Your eigenvalues", rtol=1e-6, atol=1e-12,
                  hint="at (w, b) = 0 every p(1 - p) is 1/4, so H = X̃ᵀX̃ / (4m) with X̃ = [X, 1]; "
                       "use np.linalg.eigvalsh (ascending) and stack raw over centered.")
@@ -114,13 +112,13 @@ def check_hessian_eigenvalues(answer, X=None) -> CheckResult:
 
 def check_centering_bias(answer) -> CheckResult:
     """The bias that gives ``z = wᵀx + b`` mean zero for ``x ~ N(STATS_MU, STATS_SIGMA)``."""
-    return check(answer, float(-STATS_W @ STATS_MU), name="Your bias",
+    return check(answer, moments.compensating_bias(STATS_W, STATS_MU), name="Your bias",
                  hint="E[z] = wᵀμ + b.")
 
 
 def check_z_std(answer) -> CheckResult:
     """The standard deviation of ``z = wᵀx + b`` for ``x ~ N(STATS_MU, STATS_SIGMA)``."""
-    return check(answer, float(np.sqrt(STATS_W @ STATS_SIGMA @ STATS_W)),
+    return check(answer, float(np.sqrt(moments.net_input_covariance(STATS_W, STATS_SIGMA))),
                  name="Your standard deviation", rtol=1e-4,
                  hint="Var(z) = wᵀΣw, whatever b is; take the square root.")
 
@@ -224,10 +222,10 @@ def check_hessian_gigabytes(answer) -> CheckResult:
 
 def check_sharing_counts(answer) -> CheckResult:
     """``(conv, locally connected, dense)`` parameter counts for a 3×3×3 → 16 layer on 32×32×3."""
-    per_patch = accounting.dense_parameter_count([3 * 3 * 3, 16])  # one patch, one dense layer
-    patches = (32 - 3 + 1) ** 2                                      # stride 1, no padding
-    dense = accounting.dense_parameter_count([32 * 32 * 3, patches * 16])
-    return check(answer, (per_patch, patches * per_patch, dense), name="Your counts",
+    expected = (accounting.conv_parameter_count(3, 16, 3),
+                accounting.locally_connected_parameter_count(32, 3, 16, 3),
+                accounting.dense_image_parameter_count(32, 3, 16, 3))
+    return check(answer, expected, name="Your counts",
                  hint="a convolution is one small dense layer (27 inputs, 16 outputs) shared by "
                       "every patch; a locally connected layer has one per patch.")
 

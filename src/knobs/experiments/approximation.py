@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import approximation as ap
 from ..accounting import count_parameters
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, cover, new_figure
 from .base import Choice, Experiment, Slider
 
 MAX_WIDTH = 40
@@ -51,19 +51,13 @@ def report(r: dict) -> str:
 # The same axes for every target and width, so the curves move and the axes stay (and the
 # figure's background is cached): the targets' values on [0, 1] (the network interpolates them,
 # so it stays in their range), with room for the legend, and the errors of ``ap.TARGETS`` with
-# their 1/n² reference line for n = 1 .. 40. ``_cover`` widens a range that would clip the data
+# their 1/n² reference line for n = 1 .. 40. ``cover`` widens a range that would clip the data
 # (a new target), which costs that figure the cached background but never hides a curve.
 _VALUES = np.concatenate([f(X_PLOT) for f in ap.TARGETS.values()])
 _SPAN = float(np.ptp(_VALUES))
 Y_LIMITS = (float(_VALUES.min()) - 0.1 * _SPAN, float(_VALUES.max()) + 0.1 * _SPAN)
 ERROR_LIMITS = (5e-4, 20.0)
 WIDTH_LIMITS = (0.8, 1.25 * MAX_WIDTH)
-
-
-def _cover(limits: tuple, values, factor: float = 1.0) -> tuple:
-    """``limits``, widened if need be to hold ``values`` (by ``factor`` on a log axis)."""
-    lo, hi = float(np.min(values)), float(np.max(values))
-    return (min(limits[0], lo / factor), max(limits[1], hi * factor))
 
 
 def draw(r: dict):
@@ -77,7 +71,7 @@ def draw(r: dict):
     ax0.plot(r["knots"], r["knot_values"], "o", color=PALETTE["orange"], ms=4,
              label="kinks at x = -b_k")
     ax0.set_xlim(-0.02, 1.02)
-    ax0.set_ylim(*_cover(Y_LIMITS, np.concatenate([r["y"], r["y_hat"]])))
+    ax0.set_ylim(*cover(Y_LIMITS, np.concatenate([r["y"], r["y_hat"]])))
     ax0.legend(loc="best", fontsize=8)
     ax0.set_title("network vs target", fontsize=10)
     n = np.arange(1, MAX_WIDTH + 1)
@@ -89,7 +83,7 @@ def draw(r: dict):
     ax1.plot([r["width"]], [r["error"]], "o", color=PALETTE["vermillion"], ms=9,
              label="this width")
     ax1.set_xlim(*WIDTH_LIMITS)
-    ax1.set_ylim(*_cover(ERROR_LIMITS, np.concatenate([r["errors"], reference]), 1.5))
+    ax1.set_ylim(*cover(ERROR_LIMITS, np.concatenate([r["errors"], reference]), 1.5))
     ax1.set_xlabel("hidden units n")
     ax1.set_ylabel("largest |f̂ - f|")
     ax1.set_title("error against width", fontsize=10)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -95,7 +95,6 @@ class Experiment:
     main: str
     alt: str = ""
     chapter: str = ""
-    extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
         names = [c.name for c in self.controls]

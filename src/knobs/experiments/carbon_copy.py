@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import gates, symmetry_breaking
 from .._checks import positive_float
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, cover, new_figure
 from .base import Choice, Experiment, Slider
 
 X = gates.INPUTS                                  # the four corners of the unit square
@@ -108,7 +108,7 @@ def draw(r: dict):
              label="whole units (W1 row, b1, W2 column)")
     ax1.set_yscale("symlog", linthresh=1e-3)
     # 0 must stay visible: a symmetric-log axis shows an exact 0 at the bottom
-    ax1.set_ylim(0, max(SPREAD_TOP, 1.5 * float(np.max(r["unit_spread"]))))
+    ax1.set_ylim(*cover((0.0, SPREAD_TOP), r["unit_spread"], 1.5))
     ax1.set_xlabel("gradient-descent step")
     ax1.set_ylabel("largest distance between two units")
     ax1.set_title("spread between hidden units", fontsize=10)

@@ -15,7 +15,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from .. import logistic
 from .._checks import generator, positive_int
-from ..layers import Linear
+from ..activations import sigmoid
+from ..losses import BCEWithLogitsLoss
 from ..plotting import PALETTE, new_figure
 from .base import Experiment, Slider
 
@@ -35,13 +36,8 @@ def make_data(m: int, offset: float, spread: float, rng: np.random.Generator):
     rng = generator(rng, "make_data")
     X = offset + spread * rng.normal(size=(m, 2))
     logits = (X - offset) @ TRUE_W / spread
-    y = (rng.random(m) < 0.5 * (1.0 + np.tanh(0.5 * logits))).astype(np.float64)
+    y = (rng.random(m) < sigmoid(logits)).astype(np.float64)
     return X, y
-
-
-def hessian_at_zero(X) -> np.ndarray:
-    """The Hessian of the mean logistic loss at ``(w, b) = 0``: ``X̃ᵀX̃ / (4m)``."""
-    return logistic.logistic_hessian(Linear(X.shape[1], 1, init="zeros"), X)
 
 
 def steps_to(gaps: np.ndarray, tolerance: float) -> int:
@@ -62,11 +58,10 @@ def compute(offset: float, spread: float) -> dict:
 def _compute(offset: float, spread: float) -> dict:
     X, y = make_data(N_SAMPLES, offset, spread, np.random.default_rng(SEED))
     best = logistic.fit_logistic(X, y)  # Newton: the same optimum for both parametrizations
-    z = best.forward(X).ravel()
-    optimum = float(np.mean(np.logaddexp(0.0, z) - y * z))
+    optimum = float(BCEWithLogitsLoss().forward(best.forward(X), y[:, None]))
     out = {"offset": offset, "spread": spread, "optimum": optimum}
     for name, features in (("raw", X), ("centered", X - X.mean(axis=0))):
-        H = hessian_at_zero(features)
+        H = logistic.hessian_at_zero(features)
         eig = np.linalg.eigvalsh(H)
         _, losses = logistic.gradient_descent(features, y, lr=1.0 / eig[-1], steps=STEPS)
         gaps = np.maximum(losses - optimum, 1e-16)  # rounding can dip a hair below the optimum

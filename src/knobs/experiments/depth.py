@@ -14,7 +14,7 @@ from functools import cache
 import numpy as np
 
 from .. import propagation
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, cover, new_figure
 from .base import Choice, Experiment, Slider
 
 WIDTH = 128
@@ -116,8 +116,7 @@ def draw(r: dict):
     # depth the slider allows, and the y-range of this activation and scheme at any depth and
     # bias, widened only if the measurement ever strays outside it
     ax.set_xlim(0.5, EXPERIMENT.control("depth").max + 0.5)
-    (low, high), (data_low, data_high) = fixed_y_range(r["activation"], r["scheme"]), y_range(r)
-    ax.set_ylim(min(low, data_low), max(high, data_high))
+    ax.set_ylim(*cover(fixed_y_range(r["activation"], r["scheme"]), y_range(r)))
     # the label at a fixed distance, clear of tick labels as wide as "−120": the axes keep the
     # layout of the first figure drawn, whose ticks may be narrower
     ax.yaxis.set_label_coords(-0.08, 0.5)

@@ -41,24 +41,23 @@ def compute(log10_n: float, values: str) -> dict:
     x = _data(values)[:n]
     sizes = np.unique(np.round(np.logspace(0, log10_n, 25)).astype(int))
     running = summation.sequential_prefix_sums(x)
-    exact, scale, seq, pair, tree = [], [], [], [], []
-    for k in sizes:
+    seq, pair, tree, bounds = [], [], [], []
+    for k in sizes:  # the last size is n itself
         ref = float(np.sum(x[:k], dtype=np.float64))
         mag = float(np.sum(np.abs(x[:k]), dtype=np.float64))
-        exact.append(ref)
-        scale.append(mag)
+        pairwise, (tree_total, levels) = float(np.sum(x[:k])), summation.tree_sum(x[:k])
         seq.append(abs(float(running[k - 1]) - ref) / mag)
-        pair.append(abs(float(np.sum(x[:k])) - ref) / mag)
-        tree.append(abs(float(summation.tree_sum(x[:k])[0]) - ref) / mag)
-    _, levels = summation.tree_sum(x)
-    bounds = summation.error_bounds(n, np.float32)
+        pair.append(abs(pairwise - ref) / mag)
+        tree.append(abs(float(tree_total) - ref) / mag)
+        bounds.append(summation.error_bounds(int(k), np.float32))
     return {
         "n": n, "values": values, "sizes": sizes, "levels": levels,
-        "exact": exact[-1], "sequential": float(running[-1]), "pairwise": float(np.sum(x)),
-        "tree": float(summation.tree_sum(x)[0]),
+        "exact": ref, "sequential": float(running[-1]), "pairwise": pairwise,
+        "tree": float(tree_total),
         "err_sequential": np.array(seq), "err_pairwise": np.array(pair), "err_tree": np.array(tree),
-        "bound_sequential": bounds["sequential"], "bound_tree": bounds["tree"],
-        "u": summation.unit_roundoff(np.float32),
+        "bounds_sequential": np.array([b["sequential"] for b in bounds]),
+        "bounds_tree": np.array([b["tree"] for b in bounds]),
+        "bound_sequential": bounds[-1]["sequential"], "bound_tree": bounds[-1]["tree"],
     }
 
 
@@ -88,10 +87,10 @@ def draw(r: dict):
               label="np.sum (pairwise)")
     ax.loglog(k, np.maximum(r["err_tree"], FLOOR), "^-", ms=3, color=PALETTE["green"],
               label="explicit tree")
-    ax.loglog(k, np.maximum((k - 1) * r["u"], FLOOR), ":", color=PALETTE["vermillion"],
+    ax.loglog(k, np.maximum(r["bounds_sequential"], FLOOR), ":", color=PALETTE["vermillion"],
               label="bound (n - 1) u")
-    ax.loglog(k, np.maximum(np.ceil(np.log2(np.maximum(k, 1))) * r["u"], FLOOR), ":",
-              color=PALETTE["green"], label="bound log2(n) u")
+    ax.loglog(k, np.maximum(r["bounds_tree"], FLOOR), ":", color=PALETTE["green"],
+              label="bound log2(n) u")
     # the axes hold the slider's whole range of n: the curves grow to the right as n grows
     ax.set_xlim(*N_LIMITS)
     ax.set_ylim(FLOOR / 2, 1.0)

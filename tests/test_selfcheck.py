@@ -36,3 +36,46 @@ def test_message_never_reveals_the_expected_value():
     secret = 1234.5678
     for answer in (None, 1.0, "x", (1, 2)):
         assert "1234" not in check(answer, secret).message
+
+
+@pytest.mark.parametrize(("answer", "expected", "options"), [
+    (0.692, 0.69237, {"decimals": 3}),
+    (-3.826, -3.82567, {"decimals": 3}),
+    (0.147, 0.14651, {"decimals": 3}),
+    (166, 165.87, {"significant": 3}),
+    (1.7e5, 1.6504e5, {"significant": 2}),
+    ((0.31, 0.69), (0.3104, 0.6896), {"decimals": 2}),
+])
+def test_an_answer_rounded_as_asked_is_correct(answer, expected, options):
+    result = check(answer, expected, hint="think again", **options)
+    assert result and "asked for" in result.message
+
+
+@pytest.mark.parametrize(("answer", "expected", "options"), [
+    (0.693, 0.69237, {"decimals": 3}),      # rounded from 0.6925: one unit off
+    (0.69, 0.69237, {}),                    # rounded, but the question asks for no rounding
+    (166, 165.4, {"significant": 3}),       # truncated instead of rounded
+])
+def test_a_nearly_right_answer_is_called_rounded_differently_not_wrong(answer, expected, options):
+    result = check(answer, expected, hint="a conceptual hint", **options)
+    assert not result
+    assert "rounded differently" in result.message and "conceptual" not in result.message
+
+
+@pytest.mark.parametrize(("answer", "expected", "options"), [
+    (0.70, 0.69237, {"decimals": 3}),       # off by 8 units of the last typed digit
+    (0.6925 * 2, 0.69237, {"decimals": 3}),  # a computed, wrong value
+    (175, 165.87, {"significant": 3}),
+])
+def test_a_wrong_answer_is_not_excused_as_rounding(answer, expected, options):
+    result = check(answer, expected, hint="a conceptual hint", **options)
+    assert not result and "does not match" in result.message and "conceptual" in result.message
+
+
+def test_rounding_options_are_validated():
+    with pytest.raises(ValueError, match="decimals or significant, not both"):
+        check(1.0, 1.0, decimals=2, significant=2)
+    with pytest.raises(ValueError, match="significant must be a whole number"):
+        check(1.0, 1.0, significant=0)
+    with pytest.raises(ValueError, match="decimals must be a whole number"):
+        check(1.0, 1.0, decimals=1.5)

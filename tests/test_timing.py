@@ -1,18 +1,44 @@
-import time
-
 import pytest
 
 from knobs import timing
 
 
-def test_best_time_measures_a_sleep():
-    t = timing.best_time(lambda: time.sleep(0.002), repeat=2, min_seconds=1e-3)
-    assert 0.0018 < t < 0.05
+class FakeClock:
+    """perf_counter for best_time: each call of the timed function costs ``costs`` in turn, so
+    the arithmetic is tested without a wall-clock bound that a busy machine could break."""
+
+    def __init__(self, costs):
+        self.now, self.costs, self.calls = 0.0, list(costs), 0
+
+    def perf_counter(self):
+        return self.now
+
+    def fn(self):
+        self.now += self.costs[min(self.calls, len(self.costs) - 1)]
+        self.calls += 1
 
 
-def test_best_time_of_a_fast_function_is_small_but_positive():
-    t = timing.best_time(lambda: None, repeat=3)
-    assert 0 < t < 1e-4
+def test_best_time_is_the_fastest_round_per_call(monkeypatch):
+    # 1 call of 3 ms already lasts min_seconds = 2 ms; rounds of 3, 1, 2 ms: best 1 ms
+    clock = FakeClock([3e-3, 1e-3, 2e-3])
+    monkeypatch.setattr(timing.time, "perf_counter", clock.perf_counter)
+    assert timing.best_time(clock.fn, repeat=3, min_seconds=2e-3) == pytest.approx(1e-3)
+    assert clock.calls == 3
+
+
+def test_best_time_doubles_the_calls_of_a_fast_function(monkeypatch):
+    # 0.3 ms a call: rounds of 1, 2, 4 calls are too short, 8 calls last 2.4 ms >= 2 ms
+    clock = FakeClock([3e-4])
+    monkeypatch.setattr(timing.time, "perf_counter", clock.perf_counter)
+    assert timing.best_time(clock.fn, repeat=2, min_seconds=2e-3) == pytest.approx(3e-4)
+    assert clock.calls == 1 + 2 + 4 + 8 + 8
+
+
+def test_best_time_on_the_real_clock_is_at_least_the_sleep():
+    # a lower bound only: sleep guarantees it, however busy the machine is
+    import time
+
+    assert timing.best_time(lambda: time.sleep(0.002), repeat=2, min_seconds=1e-3) >= 0.0019
 
 
 def test_speedup_summary():

@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: html test refresh lab lint clean lock vendor bench bench-record
+.PHONY: html test refresh portability lab lint clean lock vendor bench bench-record
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test: $(STAMP) vendor
 
 refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
 	$(BIN)/python tools/refresh_notebooks.py $(NB)
+
+portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIMD levels [NB=…ipynb]
+	$(BIN)/python tools/portability.py $(NB)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

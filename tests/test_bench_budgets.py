@@ -1,8 +1,10 @@
-"""The benchmark's budgets in CI, and the instructor guide's figures tied to a real measurement.
+"""The instructor guide's figures tied to a real measurement.
 
-- ``benchmarks/bench.py --quick`` runs here (every notebook in a fresh kernel, every experiment's
-  widget update over its controls, the engine's training step) and must meet every budget:
-  each notebook under 10 s, the book under 60 s, each widget update under 100 ms at p95.
+The budgets themselves (each notebook under 10 s, the book under 60 s, each widget update under
+100 ms at p95) are wall-clock measurements: ``make bench`` measures, reports and enforces them
+(exit status 1 on a missed budget). They are not part of ``make test``, where a busy machine
+would fail them for reasons no change caused. What is checked here cannot depend on the clock:
+
 - The guide's measured section (``benchmarks/reference/classroom.md``, included by
   ``book/instructor-guide.md``) must be exactly what ``bench.py --record`` renders from the
   recorded result file, and that record must cover the book as it is now.
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import json
 import pathlib
-import subprocess
 import sys
 
 import pytest
@@ -31,31 +32,6 @@ RERECORD = "re-measure with `make bench-record` (python benchmarks/bench.py --re
 
 def recorded() -> dict:
     return json.loads((REFERENCE / "bench.json").read_text())
-
-
-@pytest.mark.slow
-def test_quick_benchmark_meets_its_budgets(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--quick",
-                             "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
-                            timeout=1800)
-    report = (tmp_path / "bench.md").read_text() if (tmp_path / "bench.md").exists() else ""
-    print("\n" + report)
-    assert report, result.stdout[-3000:] + result.stderr[-3000:]
-    results = json.loads((tmp_path / "bench.json").read_text())
-    # the result file covers the whole book and every experiment
-    from knobs.experiments import ALL
-
-    assert [r["notebook"] for r in results["notebooks"]["runs"]] == [
-        str(p.relative_to(ROOT)) for p in notebook_runs.toc_notebooks()]
-    assert [w["experiment"] for w in results["widgets"]] == [e.name for e in ALL]
-    assert [e["model"] for e in results["engine"]] == [m.name for m in engine_step.MODELS] * 2
-    for e in results["engine"]:
-        assert e["max_update_difference"] < 1e-10, "the loop reference computes the same step"
-        assert e["loop_over_engine"] > 0 and e["engine_over_matmul"] > 0
-    missed = [c for c in results["budgets"] if not c["ok"]]
-    assert result.returncode == (1 if missed else 0), result.stderr[-3000:]
-    assert not missed, "budgets missed:\n" + "\n".join(
-        f"{c['budget']}: {c['value']:.1f} {c['unit']} (limit {c['limit']:g})" for c in missed)
 
 
 def test_guide_section_is_rendered_from_the_recorded_measurement():
@@ -78,3 +54,24 @@ def test_recorded_measurement_is_a_full_classroom_run_of_the_current_book():
     assert load["runs"] == load["expected_runs"] == load["students"] * len(book)
     # the capacity figures follow from the recorded data, not from an edit
     assert load["capacity"] == classroom.capacity(load, load["capacity"]["server_rss_bytes"])
+
+
+def test_budget_verdicts_follow_the_measured_values():
+    """``make bench`` fails on exactly the budgets a result misses (no clock involved here)."""
+    results = {
+        "notebooks": {"runs": [{"notebook": "a", "seconds": 9.9, "ok": True},
+                               {"notebook": "b", "seconds": 10.0, "ok": True},
+                               {"notebook": "c", "seconds": 1.0, "ok": False}],
+                      "total_s": 20.9},
+        "widgets": [{"experiment": "fast", "p95_ms": 99.0}, {"experiment": "slow",
+                                                              "p95_ms": 100.5}],
+    }
+    verdicts = {c["budget"]: c["ok"] for c in bench.check_budgets(results)}
+    assert verdicts == {"notebook a": True, "notebook b": False, "notebook c": False,
+                        "whole book": True, "widget fast p95": True, "widget slow p95": False}
+
+
+@pytest.mark.parametrize("spec", engine_step.MODELS, ids=[m.name for m in engine_step.MODELS])
+def test_the_benchmark_loop_reference_computes_the_engine_step(spec):
+    # the per-sample loop the benchmark times against the engine is the same computation
+    assert engine_step.check_same_update(spec, seed=0) < 1e-10

@@ -97,3 +97,18 @@ def test_every_figure_has_alt_text(path):
         if has_image:
             alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) > 20, f"figure without alt text in cell: {source(c)[:80]}"
+
+
+def test_only_wall_clock_timings_are_exempt_from_output_checks():
+    """nbval compares every cell's output except those tagged nbval-ignore-output: at most three
+    in the whole book, each printing a wall-clock measurement (timing.best_time's results)."""
+    exempt = [(path, c) for path in NOTEBOOKS for c in cells(path)
+              if "nbval-ignore-output" in c.get("metadata", {}).get("tags", [])]
+    assert len(exempt) <= 3, [str(p.relative_to(ROOT)) for p, _ in exempt]
+    for path, c in exempt:
+        text = "\n".join(source(d) for d in cells(path) if d["cell_type"] == "code")
+        assert "timing.best_time" in text and re.search(r"\btime", source(c)), (
+            f"{path.name}: an exempt cell that shows no timing: {source(c)[:120]}")
+    skipped = [path.name for path in NOTEBOOKS for c in cells(path)
+               if "nbval-skip" in c.get("metadata", {}).get("tags", [])]
+    assert skipped == [], "no cell is skipped by the notebook check"

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from knobs import LayerNorm, softmax
-from knobs.calibration import fit_intercept, logit
+from knobs.calibration import fit_intercept, logit, shift_intercept
 from knobs.exercises import ch15, ch16
+from knobs.fairness import implied_fpr
 
 
 def test_ch15_checks():
@@ -23,10 +24,14 @@ def test_ch16_number_checks():
     assert ch16.check_z_std(np.sqrt(2.55)) and not ch16.check_z_std(2.55)
     assert ch16.check_bn_bias_gradient(np.zeros(2))
     assert not ch16.check_bn_bias_gradient(np.ones(2))
-    assert ch16.check_mlp_parameters(784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10)
-    assert ch16.check_hessian_gigabytes((235_146 ** 2) * 4 / 1e9)
-    assert not ch16.check_hessian_gigabytes((235_146 ** 2) * 8 / 1e9)
-    assert ch16.check_sharing_counts((448, 900 * 448, 3072 * 14_400 + 14_400))
+    n_biases = 256 + 128 + 10
+    n_params = 784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10
+    assert ch16.bias_count(ch16.MLP_SIZES) == n_biases
+    assert ch16.check_bias_fraction(n_biases / n_params)
+    assert not ch16.check_bias_fraction((256 + 128) / n_params)  # the output layer's forgotten
+    assert ch16.check_bias_block_bytes(n_biases ** 2 * 4)
+    assert not ch16.check_bias_block_bytes(n_biases ** 2 * 8)  # float64
+    assert not ch16.check_bias_block_bytes(n_params ** 2 * 4)  # the full Hessian
     assert ch16.check_activation_ratio((784 + 20 * 256 + 10) / (784 + 256))
     assert ch16.check_converging({-0.9, 0.5, 0.99})
     assert not ch16.check_converging({-1.0, -0.9, 0.5, 0.99})
@@ -76,3 +81,54 @@ def test_the_surviving_part_of_a_bias_is_what_layernorm_sees(rng, n):
 def test_distinct_rows():
     assert ch16.distinct_rows(np.ones((4, 2))) == 1
     assert ch16.distinct_rows(np.eye(3)) == 3
+
+
+def test_ch16_strided_sharing_counts_by_hand():
+    positions = ((64 - 5) // 3 + 1) ** 2  # 20 x 20 patches with stride 3
+    conv = 32 * 5 * 5 * 3 + 32
+    assert positions == 400
+    assert ch16.check_sharing_counts((conv, positions * conv, 64 * 64 * 3 * 32 * positions
+                                      + 32 * positions))
+    stride_one = ((64 - 5) + 1) ** 2  # forgetting the stride
+    assert not ch16.check_sharing_counts((conv, stride_one * conv, 64 * 64 * 3 * 32 * stride_one
+                                          + 32 * stride_one))
+    assert not ch16.check_sharing_counts((448, 900 * 448, 3072 * 14_400 + 14_400))  # chapter 12's
+
+
+# Each value as the chapter's solution prints it, rounded as the question asks, is accepted; a
+# conceptually wrong answer of the same precision still gets the hint, not "rounded differently".
+ROUNDED_AS_ASKED = [
+    (ch15.check_deploy_bias, 0.692, -2.892),  # prevalence change subtracted instead of added
+    (ch15.check_baseline_shares, [0.249, 0.137, 0.614], [0.333, 0.333, 0.333]),
+    (ch16.check_sepsis_bias, -3.826, -3.857),  # logit(0.03) taken as log(0.03)
+    (ch16.check_z_std, 1.597, 2.550),          # the variance, not the standard deviation
+    (ch16.check_neuron_gradients, [-0.4151, 0.5535, -0.1384, -0.2767],
+     [-0.4151, 0.5535, -0.1384, 0.0]),           # forgot that the bias sees an input of 1
+    (ch16.check_activation_ratio, 5.687, 7.543),  # inference taken as the input layer alone
+    (ch16.check_implied_fpr, 0.147, 0.037),    # FNR used where 1 - FNR belongs
+    (ch16.check_bias_fraction, 0.00168, 0.00163),  # the output layer's biases forgotten
+]
+
+
+@pytest.mark.parametrize(("check", "printed", "wrong"), ROUNDED_AS_ASKED,
+                         ids=[c.__name__ for c, _, _ in ROUNDED_AS_ASKED])
+def test_rounded_answers_are_accepted_and_wrong_ones_get_the_hint(check, printed, wrong):
+    accepted = check(printed)
+    assert accepted, accepted.message
+    rejected = check(wrong)
+    assert not rejected and "Hint:" in rejected.message and "rounded" not in rejected.message
+
+
+@pytest.mark.parametrize("check", [ch15.check_deploy_bias, ch16.check_sepsis_bias,
+                                   ch16.check_implied_fpr])
+def test_the_other_neighbour_of_the_asked_digit_is_called_rounding(check):
+    # the 3-decimal number on the far side of the engine's value (a truncation, say): within one
+    # unit of the last digit, so "rounded differently", not wrong
+    exact = {ch15.check_deploy_bias: shift_intercept(-1.1, 0.2, 0.6),
+             ch16.check_sepsis_bias: shift_intercept(-0.35, 0.5, 0.03),
+             ch16.check_implied_fpr: implied_fpr(0.3, 0.7, 0.2)}[check]
+    nearest = round(exact, 3)
+    other = round(nearest + (0.001 if exact > nearest else -0.001), 3)
+    assert check(nearest)
+    slipped = check(other)
+    assert not slipped and "rounded differently" in slipped.message

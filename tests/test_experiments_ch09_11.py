@@ -23,7 +23,7 @@ def test_eta_never_moves_the_far_field(eta):
     assert r["far_model"] == pytest.approx(r["far_bias"], abs=1e-10)
 
 
-@pytest.mark.parametrize(("unit", "delta_b"), [(1, -3.0), (3, 0.7), (6, 3.0)])
+@pytest.mark.parametrize(("unit", "delta_b"), [(1, -3.0), (3, 0.7), (4, 3.0)])
 def test_a_bias_moves_the_far_field_by_the_predicted_amount(unit, delta_b):
     base, r = DIMER.run(), DIMER.run(unit=unit, delta_b=delta_b)
     assert r["far_bias"] - base["far_bias"] == pytest.approx(r["predicted_shift"], abs=1e-10)

@@ -66,6 +66,8 @@ def test_a_nearly_right_answer_is_called_rounded_differently_not_wrong(answer, e
     (0.70, 0.69237, {"decimals": 3}),       # off by 8 units of the last typed digit
     (0.6925 * 2, 0.69237, {"decimals": 3}),  # a computed, wrong value
     (175, 165.87, {"significant": 3}),
+    (50, 51, {}),                           # a count one off is a wrong count
+    (1000, 1001, {}),
 ])
 def test_a_wrong_answer_is_not_excused_as_rounding(answer, expected, options):
     result = check(answer, expected, hint="a conceptual hint", **options)

@@ -15,7 +15,8 @@ Y = gates.targets_of("XOR")[:, None]
 def test_constant_initialization_keeps_every_hidden_unit_identical(weights, biases):
     model = sb.two_layer_network(2, 4, 1, weights, biases)
     history = sb.train_recording(model, X, Y, lr=0.2, steps=300)
-    assert np.all(history.spread == 0.0) and np.all(history.unit_spread == 0.0)
+    # copies may come to differ by rounding, which depends on the machine's BLAS; never by more
+    assert history.spread.max() < 1e-12 and history.unit_spread.max() < 1e-12
     assert sb.hidden_rank(model, X) <= 1
     assert history.loss.min() > 1 / 6   # never better than one unit can be
 
@@ -26,14 +27,14 @@ def test_one_step_gives_identical_rows_of_dW_under_constant_init():
     loss.forward(model.forward(X), Y)
     model.backward(loss.backward())
     dW1 = model[0].dW
-    assert np.all(dW1 == dW1[0]) and np.any(dW1 != 0)
-    assert np.all(model[2].dW == model[2].dW[0, 0])
+    assert np.ptp(dW1, axis=0).max() < 1e-14 and np.abs(dW1).min() > 0.1
+    assert np.ptp(model[2].dW) < 1e-14
 
 
 def test_constant_zero_with_tanh_only_learns_the_output_bias():
     model = sb.two_layer_network(2, 4, 1, "constant 0", "zeros")
     sb.train_recording(model, X, Y, lr=0.2, steps=100)
-    assert np.all(model[0].W == 0) and np.all(model[0].b == 0) and np.all(model[2].W == 0)
+    assert max(np.abs(p).max() for p in (model[0].W, model[0].b, model[2].W)) < 1e-15
     assert model[2].b[0] == pytest.approx(Y.mean())
 
 
@@ -62,6 +63,32 @@ def test_collapse_gives_the_same_function_with_one_unit():
     broken = sb.two_layer_network(2, 4, 1, "random", "zeros", rng=np.random.default_rng(1))
     with pytest.raises(ValueError, match="hidden units differ"):
         sb.collapse_to_one_unit(broken)
+
+
+def test_collapse_tolerates_rounding_but_not_a_real_difference():
+    model = sb.two_layer_network(2, 4, 1, "constant 0.5", "zeros")
+    model[0].W[2, 1] += 1e-15        # what another machine's rounding could leave behind
+    one = sb.collapse_to_one_unit(model)
+    np.testing.assert_allclose(one.forward(X), model.forward(X), rtol=0, atol=1e-14)
+    model[0].W[2, 1] += 1e-6         # a difference that is not rounding
+    with pytest.raises(ValueError, match=r"differ \(by up to 1\.0e-06, more than tol 1e-12\)"):
+        sb.collapse_to_one_unit(model)
+    assert sb.collapse_to_one_unit(model, tol=1e-5)[0].W.shape == (1, 2)
+    with pytest.raises(ValueError, match="tol must be a finite number >= 0"):
+        sb.collapse_to_one_unit(model, tol=-1.0)
+
+
+def test_a_nudge_between_copies_grows_in_proportion_to_its_size():
+    # chapter 7's deliberate perturbation: the growth factor is the dynamics', not the machine's
+    factors = []
+    for eps in (1e-12, 1e-9, 1e-6):
+        model = sb.two_layer_network(2, 4, 1, "constant 0.5", "zeros")
+        model[0].W[0, 0] += eps
+        history = sb.train_recording(model, X, Y, lr=0.2, steps=400)
+        factors.append(history.unit_spread[-1] / history.unit_spread[0])
+        assert history.loss[-1] == pytest.approx(0.1994, abs=5e-5)   # still on the plateau
+    assert max(factors) / min(factors) - 1 < 0.01
+    assert 135 < factors[0] < 145     # printed as "140" (two significant digits)
 
 
 def test_pairwise_distances():
@@ -98,7 +125,9 @@ def test_experiment_reports_exact_copies_only_for_constant_schemes():
             r = exp.run(weights=weights, biases=biases)
             constant = weights != "random" and biases != "random"
             assert r["identical"] == constant, (weights, biases)
-            assert ("exact copies" in exp.report(r)) == constant
+            assert ("still copies" in exp.report(r)) == constant
+            if not constant:   # a broken symmetry is far above the tolerance for copies
+                assert r["unit_spread"].max() > 1e3 * carbon_copy.COPY_TOL
 
 
 def test_experiment_seed_matters_only_for_random_schemes():

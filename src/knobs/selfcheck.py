@@ -77,7 +77,8 @@ def check(answer, expected, *, name: str = "Your answer", hint: str = "",
     question asks for a rounded number, pass ``decimals`` (``0.692``: 3) or ``significant``
     (``166`` GB: 3): an answer within half a unit of that last place is correct too. An answer
     that misses but agrees with ``expected`` to within one unit of the last digit the reader
-    typed is called rounded differently, not wrong. The message says whether the answer is
+    typed is called rounded differently, not wrong (except for a count: when ``expected`` is
+    whole and no rounding is asked, 50 for 51 is wrong). The message says whether the answer is
     right, what kind of mistake it is (missing, wrong type, wrong shape, NaN, rounding, wrong
     value) and the ``hint``, and never prints ``expected``.
     """
@@ -118,7 +119,9 @@ def check(answer, expected, *, name: str = "Your answer", hint: str = "",
                 return CheckResult(True, f"✓ Correct. {name} matches the engine's result to "
                                          f"the {_precision_asked(decimals, significant)} asked "
                                          "for.")
-        if not ok:
+        # a whole-number answer (a count) to a whole-number question is exact: 50 for 51 is wrong
+        whole = bool(np.all(e == np.round(e))) and not asked
+        if not ok and not whole:
             typed = [_decimals_typed(float(x)) for x in a.ravel()]
             if all(t is not None for t in typed) and _within_last_digit(
                     a.ravel(), e.ravel(), 10.0 ** -np.array(typed, dtype=float)):

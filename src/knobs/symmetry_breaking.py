@@ -113,17 +113,21 @@ def hidden_rank(model: Sequential, X, tol: float = 1e-10) -> int:
     return int(np.sum(s > tol * s[0]))
 
 
-def collapse_to_one_unit(model: Sequential) -> Sequential:
+def collapse_to_one_unit(model: Sequential, tol: float = 1e-12) -> Sequential:
     """A network with one hidden unit computing the same function as ``model``.
 
     Valid only if every hidden unit has the same incoming weights and bias: then the units'
-    activations are equal, and their outgoing weights can be added into one column.
-    Raises ``ValueError`` when the units differ.
+    activations are equal, and their outgoing weights can be added into one column. "The same"
+    means within ``tol`` in every entry: copies may differ by rounding, which depends on the
+    machine's BLAS, never by more. Raises ``ValueError`` when the units differ by more.
     """
+    tol = positive_float(tol, "tol", allow_zero=True)
     first, last = _layers(model)
     incoming = first.W if first.b is None else np.hstack([first.W, first.b[:, None]])
-    if np.any(incoming != incoming[0]):
-        raise ValueError("the hidden units differ; only identical units collapse into one")
+    gap = float(np.max(np.abs(incoming - incoming[0])))
+    if not gap <= tol:
+        raise ValueError(f"the hidden units differ (by up to {gap:.1e}, more than tol {tol:.0e}); "
+                         "only identical units collapse into one")
     one = Linear.from_arrays(first.W[:1], None if first.b is None else first.b[:1])
     out = Linear.from_arrays(last.W.sum(axis=1, keepdims=True), last.b)
     return Sequential(one, type(model[1])(), out)

@@ -7,28 +7,49 @@ import numpy as np
 from .. import gates, symmetry_breaking
 from ..selfcheck import CheckResult, check
 
+# the exercise's network: 6 hidden units, units 3 and 5 start as copies of unit 0, unit 4 as a
+# copy of unit 1; unit 2 has no copy
+COPIES = {3: 0, 5: 0, 4: 1}
+COPY_TOL = 1e-9   # copies differ by rounding (below 1e-14); distinct units by more than 0.1
 
-def half_symmetric_network(seed: int = 0):
-    """The exercise's 2 -> 4 tanh -> 1 network: units 0 and 1 are identical, 2 and 3 random."""
+
+def copies_network(seed: int = 3):
+    """The exercise's 2 -> 6 tanh -> 1 network after 400 steps (lr 0.2) on XOR.
+
+    It starts from random weights and biases in which some units are copies of others (same row
+    of ``W1``, same bias, same column of ``W2``); gradient descent keeps them copies.
+    """
     rng = np.random.default_rng(seed)
-    model = symmetry_breaking.two_layer_network(2, 4, 1, "random", "zeros", std=0.5, rng=rng)
+    model = symmetry_breaking.two_layer_network(2, 6, 1, "random", "random", std=0.5, rng=rng)
     first, last = model[0], model[2]
-    first.W[1] = first.W[0]          # unit 1 starts as a copy of unit 0 ...
-    last.W[:, 1] = last.W[:, 0]      # ... in its outgoing weights too
+    for copy, original in COPIES.items():
+        first.W[copy], first.b[copy] = first.W[original], first.b[original]
+        last.W[:, copy] = last.W[:, original]
+    symmetry_breaking.train_recording(model, gates.INPUTS, gates.targets_of("XOR")[:, None],
+                                      lr=0.2, steps=400)
     return model
 
 
-def distinct_units(model, decimals: int = 12) -> int:
-    """How many different hidden units (rows of ``hidden_units``, rounded) a model has."""
-    return len(np.unique(np.round(symmetry_breaking.hidden_units(model), decimals), axis=0))
+def copy_groups(model, tol: float = COPY_TOL) -> list[list[int]]:
+    """The hidden units grouped into copies: units whose whole-unit distance is below ``tol``."""
+    D = symmetry_breaking.pairwise_distances(symmetry_breaking.hidden_units(model))
+    groups: list[list[int]] = []
+    for k in range(len(D)):
+        if not any(k in g for g in groups):
+            groups.append([j for j in range(len(D)) if D[k, j] < tol])
+    return groups
 
 
-def check_distinct_units(answer) -> CheckResult:
-    """The number of distinct hidden units of ``half_symmetric_network()`` after 400 steps of
-    gradient descent (lr 0.2) on XOR."""
-    model = half_symmetric_network()
-    symmetry_breaking.train_recording(model, gates.INPUTS, gates.targets_of("XOR")[:, None],
-                                      lr=0.2, steps=400)
-    return check(answer, distinct_units(model), name="Your count of distinct units",
-                 hint="a pair of identical units gets identical updates, whatever the other "
-                      "units do.")
+def merged_weight(model) -> float:
+    """The outgoing weight of the unit that replaces the largest group of copies."""
+    largest = max(copy_groups(model), key=len)
+    return float(model[2].W[0, largest].sum())
+
+
+def check_merged_weight(answer) -> CheckResult:
+    """The outgoing weight, to three decimals, of the merged unit that replaces the largest
+    group of copies in ``copies_network()``."""
+    return check(answer, merged_weight(copies_network()), decimals=3,
+                 name="Your merged outgoing weight",
+                 hint="the copies have equal activations, so the output sees the sum of their "
+                      "outgoing weights: add up the weights of every copy in the group.")

@@ -11,7 +11,7 @@ from ..selfcheck import CheckResult, check
 
 
 def exercise_arrays() -> tuple[np.ndarray, np.ndarray]:
-    """The exercise's batch in the seed's column layout: ``A_prev: (4, 5)``, ``Delta: (3, 5)``."""
+    """The exercise's batch, samples in columns: ``A_prev: (4, 5)``, ``Delta: (3, 5)``."""
     A_prev = np.cos(np.arange(20.0)).reshape(4, 5)
     Delta = np.sin(1.0 + np.arange(15.0)).reshape(3, 5)
     return A_prev, Delta

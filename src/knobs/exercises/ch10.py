@@ -26,11 +26,40 @@ def exercise_network() -> Sequential:
 
 
 def check_equivalent_settings(answer) -> CheckResult:
-    """How many parameter vectors of a width-8 tanh layer (in general position) give the same
-    function through permutations and sign flips alone."""
+    """How many parameter vectors of a width-8 tanh layer (no two units equal up to sign, none
+    zero) give the same function through permutations and sign flips alone."""
     n = 8
     return check(answer, math.factorial(n) * 2**n, name="Your count",
                  hint="count the orderings of 8 units, then the sign choices per unit.")
+
+
+def _smallest_width(count, bound: int = 10**80) -> int:
+    n = 1
+    while count(n) <= bound:
+        n += 1
+    return n
+
+
+def width_for_settings(bound: int = 10**80) -> int:
+    """The smallest width ``n`` with ``n! 2^n > bound`` (exact integer arithmetic)."""
+    return _smallest_width(lambda n: math.factorial(n) * 2**n, bound)
+
+
+def check_width_for_settings(answer) -> CheckResult:
+    """The smallest width of a tanh layer (no two units equal up to sign) whose permutations and
+    sign flips alone give more than 10^80 parameter vectors with the same function."""
+    expected = width_for_settings()
+    hint = "compare ln(n! 2^n) = ln n! + n ln 2 with 80 ln 10 and take the first n above it."
+    whole = isinstance(answer, int | np.integer) or (isinstance(answer, float | np.floating)
+                                                     and float(answer).is_integer())
+    if whole and not isinstance(answer, bool) and int(answer) != expected:
+        # a width is a count: one off is a wrong count, not a rounding of the right one
+        if int(answer) == _smallest_width(math.factorial):
+            hint = "that n counts the orderings only; each unit's sign doubles the count."
+        elif int(answer) == _smallest_width(lambda n: 2**n):
+            hint = "that n counts the sign patterns only; the n! orderings multiply them."
+        return CheckResult(False, f"✗ Not yet. Your width does not match. Hint: {hint}")
+    return check(answer, expected, name="Your width", hint=hint)
 
 
 def check_rescaled_parameters(answer) -> CheckResult:

@@ -8,17 +8,18 @@ from .. import accounting
 from ..conv import Conv2d
 from ..selfcheck import CheckResult, check
 
-# the exercise's layer: 8 filters of 5 x 5 on a 1 x 28 x 28 (MNIST-sized) image, stride 1
-MNIST = {"image_size": 28, "c_in": 1, "c_out": 8, "kernel": 5}
+# the exercise's layer: a downsampling convolution, 16 filters of 3 x 3 on a 3 x 32 x 32 image
+# with stride 2 and one pixel of zero padding on each side
+STRIDED = {"image_size": 32, "c_in": 3, "c_out": 16, "kernel": 3, "stride": 2, "padding": 1}
 
 
-def check_mnist_counts(answer) -> CheckResult:
-    """``(conv, locally_connected, dense)`` parameter counts of the ``MNIST`` layer."""
-    expected = (accounting.conv_parameter_count(1, 8, 5),
-                accounting.locally_connected_parameter_count(**MNIST),
-                accounting.dense_image_parameter_count(**MNIST))
-    return check(answer, expected, name="Your three counts",
-                 hint="count the patches first; every layer has one bias per output it owns.")
+def check_strided_local_count(answer) -> CheckResult:
+    """The parameter count of a locally connected layer wired like the ``STRIDED`` convolution."""
+    return check(answer, accounting.locally_connected_parameter_count(**STRIDED),
+                 name="Your count",
+                 hint="count the patches with the stride and the padding, "
+                      "H_out = (H + 2 padding - k) // stride + 1 per axis; every patch has its "
+                      "own filter bank and its own biases.")
 
 
 def exercise_images() -> np.ndarray:

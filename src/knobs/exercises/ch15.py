@@ -11,15 +11,19 @@ from ..selfcheck import CheckResult, check
 
 
 def check_deploy_bias(answer) -> CheckResult:
-    """The bias of a model trained at prevalence 0.2 with ``b = -1.1``, moved to prevalence 0.6."""
-    return check(answer, shift_intercept(-1.1, 0.2, 0.6), name="Your corrected bias",
+    """The bias of a model trained at prevalence 0.2 with ``b = -1.1``, moved to prevalence 0.6.
+
+    The question asks for three decimals, so ``0.692`` is accepted as well as the full value.
+    """
+    return check(answer, shift_intercept(-1.1, 0.2, 0.6), name="Your corrected bias", decimals=3,
                  hint="add the change in prior log-odds, log(π/(1-π)) at deployment minus at "
                       "training; the weights do not change.")
 
 
 def check_baseline_shares(answer) -> CheckResult:
-    """Shares of three alternatives with constants ``b = (0, -0.6, 0.9)`` and equal attributes."""
-    return check(answer, softmax(np.array([0.0, -0.6, 0.9])), name="Your shares",
+    """Shares of three alternatives with constants ``b = (0, -0.6, 0.9)`` and equal attributes,
+    computed or rounded to three decimals as the question asks."""
+    return check(answer, softmax(np.array([0.0, -0.6, 0.9])), name="Your shares", decimals=3,
                  hint="when every attribute is the same, x·w is the same for all alternatives and "
                       "cancels in the softmax; give three shares that add up to 1.")
 

@@ -34,9 +34,12 @@ NEURON_Y = 1.0
 XOR_X = gates.INPUTS
 XOR_Y = gates.targets_of("XOR")[:, None]
 
-# Problems 9 and 11: a deep, narrow perceptron for MNIST-sized inputs.
+# Problems 9 and 11: a dense network and a deep, narrow one for MNIST-sized inputs.
 MLP_SIZES = [784, 256, 128, 10]
 DEEP_SIZES = [784] + [256] * 20 + [10]
+
+# Problem 10: a strided convolution on RGB images (stride 3, no padding).
+SHARING_IMAGE, SHARING_C_IN, SHARING_C_OUT, SHARING_KERNEL, SHARING_STRIDE = 64, 3, 32, 5, 3
 
 # Problem 12: the recurrence x_{t+1} = a x_t + 2 from x_0 = 0, for each of these a.
 RECURRENCE_A = (-1.2, -1.0, -0.9, 0.5, 0.99, 1.0, 1.05)
@@ -75,7 +78,7 @@ def _all_cases(fn, name: str, hint: str, cases) -> CheckResult:
 def check_sepsis_bias(answer) -> CheckResult:
     """Bias ``-0.35`` learned on balanced data (prevalence 0.5), deployed where it is 0.03."""
     return check(answer, calibration.shift_intercept(-0.35, 0.5, 0.03), name="Your bias",
-                 hint="b + logit(0.03) - logit(0.5), with logit(p) = log(p / (1 - p)).")
+                 decimals=3, hint="b + logit(0.03) - logit(0.5), with logit(p) = log(p / (1 - p)).")
 
 
 def check_fit_bias(fn) -> CheckResult:
@@ -119,7 +122,7 @@ def check_centering_bias(answer) -> CheckResult:
 def check_z_std(answer) -> CheckResult:
     """The standard deviation of ``z = wᵀx + b`` for ``x ~ N(STATS_MU, STATS_SIGMA)``."""
     return check(answer, float(np.sqrt(moments.net_input_covariance(STATS_W, STATS_SIGMA))),
-                 name="Your standard deviation", rtol=1e-4,
+                 name="Your standard deviation", rtol=1e-4, decimals=3,
                  hint="Var(z) = wᵀΣw, whatever b is; take the square root.")
 
 
@@ -156,7 +159,7 @@ def check_neuron_gradients(answer) -> CheckResult:
     model.backward(loss.backward())
     grads = model.gradients()
     return check(answer, np.concatenate([grads["0.W"].ravel(), grads["0.b"]]),
-                 name="Your gradients", rtol=1e-5,
+                 name="Your gradients", rtol=1e-5, decimals=4,
                  hint="δ = 2(a - y) σ'(z); then ∂C/∂w = δ x and ∂C/∂b = δ · 1.")
 
 
@@ -207,34 +210,50 @@ def check_layer_gradients(fn) -> CheckResult:
 
 # --- Problems 9, 10 and 11: Part III, counting, sharing, memory -------------------------------
 
-def check_mlp_parameters(answer) -> CheckResult:
-    """Parameters of the dense network ``MLP_SIZES`` (weights and biases)."""
-    return check(answer, accounting.dense_parameter_count(MLP_SIZES), name="Your count",
-                 hint="each layer has n_in · n_out weights and n_out biases.")
+def bias_count(sizes) -> int:
+    """Biases of a dense network with layer widths ``sizes``: one per unit after the input."""
+    return accounting.dense_parameter_count(sizes) - accounting.dense_parameter_count(sizes,
+                                                                                     bias=False)
 
 
-def check_hessian_gigabytes(answer) -> CheckResult:
-    """Gigabytes (10⁹ bytes) of the full float32 Hessian of the ``MLP_SIZES`` network."""
-    n = accounting.dense_parameter_count(MLP_SIZES)
-    return check(answer, accounting.hessian_bytes(n, np.float32) / 1e9, name="Your size",
-                 rtol=1e-3, hint="n² entries of 4 bytes each.")
+def check_bias_fraction(answer) -> CheckResult:
+    """The fraction of the ``MLP_SIZES`` network's parameters that are biases, to three
+    significant digits."""
+    expected = bias_count(MLP_SIZES) / accounting.dense_parameter_count(MLP_SIZES)
+    return check(answer, expected, name="Your fraction", significant=3,
+                 hint="one bias per unit of every layer after the input, divided by all the "
+                      "parameters (n_in · n_out weights and n_out biases per layer).")
+
+
+def check_bias_block_bytes(answer) -> CheckResult:
+    """Bytes of the float32 bias-bias block ``∂²C/∂b∂b`` of the ``MLP_SIZES`` network's Hessian."""
+    return check(answer, accounting.hessian_bytes(bias_count(MLP_SIZES), np.float32),
+                 name="Your size in bytes",
+                 hint="the block has one row and one column per bias, 4 bytes per entry.")
+
+
+def sharing_counts() -> tuple[int, int, int]:
+    """``(conv, locally connected, dense)`` parameter counts of the ``SHARING_*`` layer."""
+    geometry = {"image_size": SHARING_IMAGE, "c_in": SHARING_C_IN, "c_out": SHARING_C_OUT,
+                "kernel": SHARING_KERNEL, "stride": SHARING_STRIDE}
+    return (accounting.conv_parameter_count(SHARING_C_IN, SHARING_C_OUT, SHARING_KERNEL),
+            accounting.locally_connected_parameter_count(**geometry),
+            accounting.dense_image_parameter_count(**geometry))
 
 
 def check_sharing_counts(answer) -> CheckResult:
-    """``(conv, locally connected, dense)`` parameter counts for a 3×3×3 → 16 layer on 32×32×3."""
-    expected = (accounting.conv_parameter_count(3, 16, 3),
-                accounting.locally_connected_parameter_count(32, 3, 16, 3),
-                accounting.dense_image_parameter_count(32, 3, 16, 3))
-    return check(answer, expected, name="Your counts",
-                 hint="a convolution is one small dense layer (27 inputs, 16 outputs) shared by "
-                      "every patch; a locally connected layer has one per patch.")
+    """``(conv, locally connected, dense)`` for 32 filters of 5×5×3, stride 3, on 64×64×3."""
+    return check(answer, sharing_counts(), name="Your counts",
+                 hint="with stride s the kernel stops at floor((H - k)/s) + 1 positions per axis; "
+                      "a convolution is one small dense layer (75 inputs, 32 outputs) shared by "
+                      "every patch, a locally connected layer has one per patch.")
 
 
 def check_activation_ratio(answer) -> CheckResult:
     """Training over inference activation memory of ``DEEP_SIZES`` for a batch of 64."""
     train = accounting.activation_bytes(DEEP_SIZES, 64, training=True)
     infer = accounting.activation_bytes(DEEP_SIZES, 64, training=False)
-    return check(answer, train / infer, name="Your ratio", rtol=1e-4,
+    return check(answer, train / infer, name="Your ratio", rtol=1e-4, decimals=3,
                  hint="training keeps every layer's activations; inference only the widest two "
                       "consecutive layers at a time. The batch size cancels.")
 
@@ -259,4 +278,5 @@ def check_converging(answer) -> CheckResult:
 def check_implied_fpr(answer) -> CheckResult:
     """The false positive rate forced by base rate 0.3, PPV 0.7 and FNR 0.2."""
     return check(answer, fairness.implied_fpr(0.3, 0.7, 0.2), name="Your rate", rtol=1e-4,
+                 decimals=3,
                  hint="FPR = p/(1 - p) · (1 - PPV)/PPV · (1 - FNR).")

@@ -211,3 +211,62 @@ def draw_tradeoff(result: dict):
     ax2.set_title("fits to the noisy samples")
     ax2.legend(fontsize=8, ncols=2)
     return fig
+
+
+def tradeoff_trials(budget: int, depths, rng: np.random.Generator, trials: int = 5,
+                    **options) -> dict:
+    """``tradeoff`` repeated ``trials`` times (new starts, new noisy samples each time).
+
+    Returns ``{"trials": [each tradeoff result], "summary": rows}``; each summary row holds,
+    for one depth, the arrays over trials of ``approximation``, ``total`` and ``estimation``.
+    A conclusion about which depth is best should hold for the whole range of the trials, not
+    for one of them: see ``clear_best``.
+    """
+    trials = int(trials)
+    if trials < 2:
+        raise ValueError(f"trials must be at least 2 to show a spread, got {trials}")
+    runs = [tradeoff(budget, depths, rng, **options) for _ in range(trials)]
+    summary = []
+    for i, row in enumerate(runs[0]["rows"]):
+        summary.append({"depth": row["depth"], "width": row["width"], "params": row["params"],
+                        **{key: np.array([run["rows"][i][key] for run in runs])
+                           for key in ("approximation", "total", "estimation")}})
+    return {"trials": runs, "summary": summary, "budget": budget}
+
+
+def clear_best(summary: list, key: str, lowest: bool = True):
+    """The depth whose ``key`` is lowest (or highest) in *every* trial's range: its worst trial
+    beats the best trial of every other depth. ``None`` when the ranges overlap (no clear winner).
+    """
+    values = [np.asarray(row[key]) for row in summary]
+    for i, v in enumerate(values):
+        others = [w for j, w in enumerate(values) if j != i]
+        if lowest and all(v.max() < w.min() for w in others):
+            return summary[i]
+        if not lowest and all(v.min() > w.max() for w in others):
+            return summary[i]
+    return None
+
+
+def draw_trials(result: dict):
+    """Mean test errors per depth over the trials, with bars from the lowest to the highest."""
+    rows = result["summary"]
+    fig, ax = new_figure(f"One budget ({result['budget']} parameters), four depths, "
+                         f"{len(result['trials'])} trials each",
+                         "depth L (width shrinks to fit)", "test mean squared error",
+                         figsize=(7.0, 3.8))
+    pos = np.arange(len(rows))
+    for shift, key, color, label in (
+            (-0.2, "approximation", PALETTE["blue"],
+             "clean, plentiful data: approximation\n(+ optimization)"),
+            (0.2, "total", PALETTE["orange"], "30 noisy samples: + estimation")):
+        means = np.array([r[key].mean() for r in rows])
+        low = means - np.array([r[key].min() for r in rows])
+        high = np.array([r[key].max() for r in rows]) - means
+        ax.bar(pos + shift, means, width=0.4, color=color, label=label,
+               yerr=np.vstack([low, high]), capsize=3, ecolor=PALETTE["black"])
+    ax.set_xticks(pos, [f"L={r['depth']}\nm={r['width']}" for r in rows])
+    ax.set_ylim(0, None)
+    ax.legend(fontsize=8, title="bars: mean; whiskers: lowest to highest trial",
+              title_fontsize=8)
+    return fig

@@ -1,9 +1,10 @@
 """Chapter 9's live experiment: a fitted dimer potential, its descriptor width η and one bias.
 
-The atomic network is fitted once (with its own fixed seed) to a Morse curve with H₂-like
-parameters; the controls then change the descriptor's ``η`` and shift the bias of one hidden
-unit. ``η`` reshapes the curve at finite ``r`` but cannot move the far field, because ``G → 0``
-for every ``η``; a bias moves the far field by ``2 v_k (tanh(b_k + Δb) - tanh(b_k))``.
+The atomic network is fitted once (with its own fixed seed, Adam and then a Levenberg–Marquardt
+finish to a gradient tolerance, as in the chapter) to a Morse curve with H₂-like parameters;
+the controls then change the descriptor's ``η`` and shift the bias of one hidden unit. ``η``
+reshapes the curve at finite ``r`` but cannot move the far field, because ``G → 0`` for every
+``η``; a bias moves the far field by ``2 v_k (tanh(b_k + Δb) - tanh(b_k))``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from ..plotting import PALETTE, new_figure
 from .base import Experiment, Slider
 
 ETA_FIT = 0.5          # Å⁻², the descriptor width used for the fit
-N_HIDDEN = 6
+N_HIDDEN = 4
 SEED = 9
+GRAD_TOL = 1e-11       # the fit is finished to this gradient tolerance, as in the chapter
 R_TRAIN = np.geomspace(0.6, 5.0, 60)   # denser where the curve bends
 E_TRAIN = dimer.morse(R_TRAIN, **dimer.H2_MORSE, E_inf=2 * dimer.E_H_ATOM)
 R_PLOT = np.linspace(0.6, 8.0, 150)
@@ -32,7 +34,8 @@ R_FAR = 100.0          # Å: G = exp(-η r²) is below 1e-200 here for every η 
 def fitted() -> tuple[np.ndarray, ...]:
     """The fitted parameters ``(W1, b1, W2, b2)`` (computed once, then reused)."""
     model, _ = dimer.fit_atomic_network(R_TRAIN, E_TRAIN, ETA_FIT, N_HIDDEN,
-                                        np.random.default_rng(SEED), steps=2000, lr=0.2)
+                                        np.random.default_rng(SEED), steps=2000, lr=0.2,
+                                        grad_tol=GRAD_TOL)
     return tuple(a.copy() for a in (model[1].W, model[1].b, model[3].W, model[3].b))
 
 

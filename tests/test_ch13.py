@@ -1,0 +1,43 @@
+"""Chapter 13: the width-against-depth trials, their spread, and when a depth counts as best."""
+
+import numpy as np
+import pytest
+
+from knobs.experiments import budget
+
+
+def _row(depth, values):
+    return {"depth": depth, "width": 1, "params": 1, "approximation": np.array(values)}
+
+
+def test_clear_best_needs_the_whole_range_to_win():
+    separated = [_row(1, [0.1, 0.2]), _row(2, [0.3, 0.4])]
+    assert budget.clear_best(separated, "approximation")["depth"] == 1
+    assert budget.clear_best(separated, "approximation", lowest=False)["depth"] == 2
+    overlapping = [_row(1, [0.1, 0.35]), _row(2, [0.3, 0.4])]
+    assert budget.clear_best(overlapping, "approximation") is None
+
+
+def test_trials_collect_every_error_per_depth():
+    r = budget.tradeoff_trials(60, (1, 3), np.random.default_rng(0), trials=3, n_clean=20,
+                               n_noisy=8, steps=20, lr=0.02)
+    assert len(r["trials"]) == 3 and [s["depth"] for s in r["summary"]] == [1, 3]
+    for s in r["summary"]:
+        assert s["approximation"].shape == (3,)
+        assert np.allclose(s["estimation"], s["total"] - s["approximation"])
+    assert budget.draw_trials(r) is not None
+
+
+def test_trials_with_a_small_step_are_not_chaotic():
+    # a change far below rounding size in the data must not move the chapter's three decimals
+    results = []
+    for shift in (0.0, 1e-13):
+        rng = np.random.default_rng(13)
+        r = budget.tradeoff(150, (8,), rng, steps=500, lr=0.02, noise=0.3 + shift)
+        results.append(r["rows"][0]["total"])
+    assert abs(results[0] - results[1]) < 1e-6
+
+
+def test_trials_need_at_least_two():
+    with pytest.raises(ValueError, match="trials"):
+        budget.tradeoff_trials(60, (1,), np.random.default_rng(0), trials=1)

@@ -69,3 +69,27 @@ def test_log_axis_helpers_handle_a_dead_network_without_warnings():
     assert low <= -9.0 and high >= 2.0
     low, high = depth.y_range({"var_z": np.array([1.0]), "theory": np.array([1.0])})
     assert (low, high) == (-2.0, 2.0)
+
+
+def test_networks_are_independent_draws_shown_with_their_geometric_mean():
+    r = E.run(depth=20)
+    assert r["var_each"].shape == (depth.NETWORKS, 20)
+    np.testing.assert_allclose(r["var_z"], np.exp(np.log(r["var_each"]).mean(axis=0)), rtol=1e-12)
+    assert r["ratio_low"] <= r["ratio"] <= r["ratio_high"]
+    # the weights of every network are their own draws, none a copy of the inputs' stream
+    X = depth._inputs()
+    for k in range(depth.NETWORKS):
+        first = depth._draws(k)[0].W.ravel()
+        assert abs(np.corrcoef(first[: X.size], X.ravel())[0, 1]) < 0.05
+    assert not np.allclose(depth._draws(0)[0].W, depth._draws(1)[0].W)
+
+
+def test_a_setting_does_not_leak_into_the_next():
+    before = E.run(depth=15)
+    E.run(depth=15, scheme="normal (std 1)", bias_std=1.0)   # rewrites the shared layers
+    np.testing.assert_array_equal(E.run(depth=15)["var_each"], before["var_each"])
+
+
+def test_he_relu_layer_one_matches_the_mean_field_in_every_network():
+    r = E.run(depth=1)
+    assert np.all(np.abs(r["var_each"][:, 0] / r["theory"][0] - 1) < 0.15)

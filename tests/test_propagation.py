@@ -155,3 +155,24 @@ def test_second_moment_of_a_saturating_unit_holds_at_large_spreads(activation, s
     reference = np.trapezoid(f(std * u) ** 2 * np.exp(-0.5 * u * u), u) / np.sqrt(2 * np.pi)
     assert propagation.second_moment(activation, 0.0, std**2) == pytest.approx(reference,
                                                                                  rel=1e-9)
+
+
+def test_rescaled_copies_scale_the_draws_and_leave_the_original_alone(rng):
+    from knobs.propagation import rescaled
+
+    base = deep_network(3, 8, "identity", rng, init="normal", bias_std=1.0)
+    copy = rescaled(base, "relu", 0.5, bias_scale=2.0)
+    for original, scaled in zip(base.layers[::2], copy.layers[::2], strict=True):
+        np.testing.assert_allclose(scaled.W, 0.5 * original.W, rtol=0, atol=1e-15)
+        np.testing.assert_allclose(scaled.b, 2.0 * original.b, rtol=0, atol=1e-15)
+        assert scaled.W is not original.W
+    assert all(isinstance(layer, ReLU) for layer in copy.layers[1::2])
+    # ReLU is positively homogeneous: scaling every W by c scales Var(z_l) by c^(2l)
+    X = rng.standard_normal((5, 8))
+    unit = layer_statistics(rescaled(base, "relu", 1.0, bias_scale=0.0), X).var_z
+    half = layer_statistics(rescaled(base, "relu", 0.5, bias_scale=0.0), X).var_z
+    np.testing.assert_allclose(half, unit * 0.25 ** np.arange(1, 4), rtol=1e-12)
+    with pytest.raises(ValueError, match="weight_scale"):
+        rescaled(base, "relu", -1.0)
+    with pytest.raises(ValueError, match="alternate"):
+        rescaled(Sequential(ReLU()), "relu", 1.0)

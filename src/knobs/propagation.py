@@ -161,6 +161,34 @@ def deep_network(depth: int, width: int, activation: str, rng: np.random.Generat
     return Sequential(*layers)
 
 
+def rescaled(model: Sequential, activation: str, weight_scale: float,
+             bias_scale: float = 1.0) -> Sequential:
+    """A copy of ``model`` (alternating ``Linear`` and activation layers, as ``deep_network``
+    builds it) with every ``W`` multiplied by ``weight_scale``, every ``b`` by ``bias_scale`` and
+    every activation replaced by ``activation``.
+
+    Built from one network of ``N(0, 1)`` weights, the copies for ``weight_scale = std(w)``
+    compare initialization schemes on the same underlying random draws (common random
+    numbers), at the cost of one set of draws.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a knobs Sequential, got {type(model).__name__}")
+    layers = list(model.layers)
+    if len(layers) % 2 or not all(isinstance(layer, Linear) for layer in layers[::2]):
+        raise ValueError("model must alternate Linear and activation layers, "
+                         "as deep_network builds it")
+    weight_scale = positive_float(weight_scale, "weight_scale", allow_zero=True)
+    bias_scale = float(bias_scale)
+    if not math.isfinite(bias_scale):
+        raise ValueError(f"bias_scale must be finite, got {bias_scale}")
+    _activation_function(activation)
+    copies = []
+    for linear in layers[::2]:
+        b = None if linear.b is None else bias_scale * linear.b
+        copies += [Linear.from_arrays(weight_scale * linear.W, b), activations.get(activation)]
+    return Sequential(*copies)
+
+
 @dataclass(frozen=True)
 class LayerStatistics:
     """Per-layer moments, pooled over the samples and the units of each layer.

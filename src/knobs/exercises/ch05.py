@@ -10,6 +10,7 @@ from ..norm import BatchNorm1d
 from ..selfcheck import CheckResult, check
 
 FOLD_GAMMA, FOLD_BETA, FOLD_VAR, FOLD_MEAN, FOLD_BIAS = 2.0, 0.5, 3.99999, 7.0, 3.0
+ANSWER_DECIMALS = 3  # ch05-ex-fold asks for both numbers to three decimals
 
 
 def check_orthogonal_part(answer) -> CheckResult:
@@ -20,21 +21,23 @@ def check_orthogonal_part(answer) -> CheckResult:
 
 def check_folded_beta(answer) -> CheckResult:
     """The shift β' of a one-feature BatchNorm after folding the bias ``b = 3`` into it, with
-    ``γ = 2``, ``β = 0.5``, running variance ``3.99999`` and ``eps = 1e-5``."""
+    ``γ = 2``, ``β = 0.5``, running variance ``3.99999`` and ``eps = 1e-5``, to three
+    decimals (or more)."""
     bn = BatchNorm1d(1)
     bn.gamma[...], bn.beta[...] = FOLD_GAMMA, FOLD_BETA
     bn.running_mean[...], bn.running_var[...] = FOLD_MEAN, FOLD_VAR
     _, folded = fold_bias_into_batchnorm(Linear.from_arrays([[1.0]], [FOLD_BIAS]), bn)
-    return check(answer, float(folded.beta[0]), name="Your β'",
+    return check(answer, float(folded.beta[0]), name="Your β'", decimals=ANSWER_DECIMALS,
                  hint="write BN(wx + b) in evaluation mode and move every term without x into "
                       "the shift; the running mean is not needed.")
 
 
 def check_running_mean_share(answer) -> CheckResult:
     """The share of a constant bias that BatchNorm's running mean holds after 20 training steps
-    with momentum 0.1, starting from ``running_mean = 0``."""
+    with momentum 0.1, starting from ``running_mean = 0``, to three decimals (or more)."""
     bn = BatchNorm1d(1, momentum=0.1)
     for _ in range(20):  # batches whose mean is exactly 1: the running mean tracks that 1
         bn.forward(np.array([[0.0], [2.0]]))
     return check(answer, float(bn.running_mean[0]), name="Your share", rtol=1e-9,
+                 decimals=ANSWER_DECIMALS,
                  hint="each step keeps (1 - momentum) of the old running mean.")

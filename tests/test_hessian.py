@@ -154,3 +154,42 @@ def test_finite_difference_product_is_safe_for_long_vectors_on_relu_networks():
     exact = hs.hvp(model, loss, X, y, v)
     assert np.allclose(hs.hvp_fd(model, loss, X, y, v), exact, atol=1e-6 * np.abs(exact).max())
     assert np.array_equal(hs.hvp_fd(model, loss, X, y, 0 * v), 0 * v)
+
+
+# --- newton_minimize: a true minimum to a gradient tolerance (chapter 11) ----------------------
+
+def _tiny(seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-1.0, 1.0, size=(40, 2))
+    y = np.sin(2 * X[:, :1]) + X[:, 1:] ** 2
+    model = knobs.Sequential(knobs.Linear(2, 3, rng=rng), knobs.Tanh(), knobs.Linear(3, 1, rng=rng))
+    return model, knobs.MSELoss(), X, y
+
+
+def test_newton_reaches_a_minimum_with_a_positive_definite_hessian():
+    model, loss, X, y = _tiny()
+    fit = hs.newton_minimize(model, loss, X, y, decay=1e-3, tol=1e-10)
+    assert fit["converged"] and fit["grad_norm"] <= 1e-10
+    H = hs.hessian(model, loss, X, y) + 1e-3 * np.eye(13)
+    assert np.linalg.eigvalsh(H).min() > 1e-4       # clear of zero: a strict minimum
+
+
+def test_newton_lands_on_the_same_minimum_from_a_perturbed_start():
+    # what makes the chapter's spectrum portable: rounding-size changes of the start do not move
+    # the result beyond the digits it prints
+    model, loss, X, y = _tiny()
+    theta = flatten_parameters(model).copy()
+    results = []
+    for delta in (0.0, 1e-9):
+        assign_parameters(model, theta + delta * np.random.default_rng(5).normal(size=theta.size))
+        hs.newton_minimize(model, loss, X, y, decay=1e-3, tol=1e-10)
+        results.append(np.linalg.eigvalsh(hs.hessian(model, loss, X, y)))
+    assert np.max(np.abs(results[0] - results[1])) < 1e-7
+
+
+def test_newton_rejects_bad_arguments():
+    model, loss, X, y = _tiny()
+    with pytest.raises(ValueError, match="decay"):
+        hs.newton_minimize(model, loss, X, y, decay=-1.0)
+    with pytest.raises(ValueError, match="tol"):
+        hs.newton_minimize(model, loss, X, y, tol=0.0)

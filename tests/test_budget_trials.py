@@ -1,4 +1,5 @@
-"""Chapter 13: the width-against-depth trials, their spread, and when a depth counts as best."""
+"""The width-against-depth trials of the budget experiment (chapter 13): their spread, and when a
+depth counts as best."""
 
 import numpy as np
 import pytest

@@ -71,21 +71,43 @@ def test_a_changed_output_is_reported_with_its_profile_and_cell(tmp_path):
     assert "bad.ipynb::Cell 0" in report and "0.9999999999999999" in report
 
 
+# OpenBLAS's own mapping of kernel names, as OPENBLAS_VERBOSE=2 reports it on x86-64
+CORES = {"Zen": "Haswell", "Prescott": "Katmai"}
+
+
+def _profiles(flags, default_core="SkylakeX", machine="x86_64"):
+    return portability.profiles(machine, flags, default_core=default_core,
+                                core_of=lambda name: CORES.get(name, name))
+
+
 def test_profiles_follow_the_cpu():
     # an x86-64 CPU without AVX runs only the SSE profile
-    assert [p.name for p in portability.profiles("x86_64", {"sse3"})] == ["prescott-sse"]
-    old = portability.profiles("x86_64", {"sse3"})[0]
-    assert "NPY_DISABLE_CPU_FEATURES" not in old.env, "nothing above NumPy's baseline to lower"
-    avx2 = [p.name for p in portability.profiles("x86_64", {"avx", "avx2", "fma"})]
-    assert avx2 == ["sandybridge-1thread", "zen", "prescott-sse"]
-    full = [p.name for p in portability.profiles("x86_64", {"avx", "avx2", "fma", "avx512f"})]
+    old = _profiles({"sse3"}, default_core="Nehalem")
+    assert [p.name for p in old] == ["prescott-sse"]
+    assert "NPY_DISABLE_CPU_FEATURES" not in old[0].env, "nothing above NumPy's baseline to lower"
+    full = [p.name for p in _profiles({"avx", "avx2", "fma", "avx512f"})]
     assert full == ["sandybridge-1thread", "zen", "numpy-avx2", "prescott-sse"]
-    arm = portability.profiles("aarch64", {"asimd", "asimdhp"})
+    arm = portability.profiles("aarch64", {"asimd", "asimdhp"}, default_core="NEOVERSEV1")
     assert len(arm) >= 3 and all("ARMV8" in str(p.env) or "CORTEX" in str(p.env)
                                  or "NEOVERSE" in str(p.env) or "NPY" in str(p.env) for p in arm)
     kernels = portability.kernel_profiles("x86_64", {"avx"})
     assert "openblas-sandybridge" in [p.name for p in kernels]
     assert "openblas-haswell" not in [p.name for p in kernels], "Haswell needs AVX2 and FMA"
+
+
+def test_a_profile_that_names_the_default_kernel_is_replaced():
+    # on an AVX2 machine OpenBLAS already runs Haswell's kernels, which is what Zen maps to
+    avx2 = _profiles({"avx", "avx2", "fma"}, default_core="Haswell")
+    assert [p.name for p in avx2] == ["sandybridge-1thread", "prescott-sse", "nehalem"]
+    assert len(avx2) >= 3
+
+
+def test_this_machine_offers_distinct_kernels():
+    default = portability.openblas_core()
+    assert default is not None, "NumPy's wheels ship OpenBLAS; it reports its kernel"
+    cores = {portability.openblas_core({"OPENBLAS_CORETYPE": p.env["OPENBLAS_CORETYPE"]})
+             for p in PROFILES if set(p.env) == {"OPENBLAS_CORETYPE"}}
+    assert default not in cores, "a kernel-only profile must change the kernel"
 
 
 def test_no_profile_is_forced_from_inside_the_project():

@@ -62,10 +62,45 @@ def cpu_flags() -> set[str]:
     return set()
 
 
-def profiles(machine: str | None = None, flags: set[str] | None = None) -> list[Profile]:
-    """The alternative profiles this CPU can run, each different from the default one."""
+def openblas_core(env: dict | None = None) -> str | None:
+    """The OpenBLAS kernel NumPy picks under ``env`` (its ``OPENBLAS_VERBOSE=2`` report), or None
+    where NumPy is not built on OpenBLAS."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith(("OPENBLAS_", "NPY_"))}
+    full.update(env or {})
+    full["OPENBLAS_VERBOSE"] = "2"
+    proc = subprocess.run([sys.executable, "-c", "import numpy"], env=full, capture_output=True,
+                          text=True)
+    found = re.search(r"Core: (\w+)", proc.stdout + proc.stderr)
+    return found.group(1) if found else None
+
+
+def profiles(machine: str | None = None, flags: set[str] | None = None,
+             default_core: str | None = None, core_of=None) -> list[Profile]:
+    """The alternative profiles this CPU can run, each different from the default one.
+
+    A profile that only names an OpenBLAS kernel is dropped when OpenBLAS maps that name to the
+    kernel the machine already runs by default (``OPENBLAS_CORETYPE=Zen`` is Haswell's kernel,
+    the default on an AVX2 machine); Nehalem's kernels take its place.
+    """
     machine = machine or platform.machine()
     flags = cpu_flags() if flags is None else flags
+    if core_of is None:
+        core_of = _core_of if default_core is None else (lambda name: name)
+    default_core = core_of(None) if default_core is None else default_core
+    found = _candidates(machine, flags)
+    kept = [p for p in found if set(p.env) != {"OPENBLAS_CORETYPE"}
+            or default_core is None or core_of(p.env["OPENBLAS_CORETYPE"]) != default_core]
+    if len(kept) < len(found) and machine in ("x86_64", "AMD64"):
+        kept.append(Profile("nehalem", {"OPENBLAS_CORETYPE": "Nehalem"},
+                            "SSE4.2 BLAS kernels (the default kernel was already covered)"))
+    return kept
+
+
+def _core_of(coretype: str | None) -> str | None:
+    return openblas_core({"OPENBLAS_CORETYPE": coretype} if coretype else {})
+
+
+def _candidates(machine: str, flags: set[str]) -> list[Profile]:
     found: list[Profile] = []
     if machine in ("x86_64", "AMD64"):
         if "avx" in flags:

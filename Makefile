@@ -30,8 +30,8 @@ test: $(STAMP) vendor
 refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
 	$(BIN)/python tools/refresh_notebooks.py $(NB)
 
-portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIMD levels [NB=…ipynb]
-	$(BIN)/python tools/portability.py $(NB)
+portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIMD levels [NB=…ipynb ARGS=--list]
+	$(BIN)/python tools/portability.py $(ARGS) $(NB)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

@@ -169,3 +169,17 @@ def test_bad_inputs():
         gradient_descent(np.ones((2, 1)), np.ones(2), lr=-1.0)
     with pytest.raises(ValueError, match=r"w must have shape \(1,\)"):
         bce_hessian(np.ones((2, 1)), [1.0, 2.0], 0.0)
+
+
+def test_condition_number_accepts_rounding_asymmetry_but_not_a_real_one():
+    H = np.array([[2.0, 1e-17, 0.3], [-1e-17, 1.0, 0.0], [0.3, 0.0, 4.0]])
+    assert np.isfinite(condition_number(H))   # entries that should be 0 differ in sign
+    H[0, 2] = 0.31
+    with pytest.raises(ValueError, match="symmetric"):
+        condition_number(H)
+
+
+def test_bce_hessian_is_exactly_symmetric(rng):
+    X = rng.normal(size=(257, 5)) * np.array([1e-3, 1.0, 10.0, 100.0, 1.0])
+    H = bce_hessian(X, rng.normal(size=5), 0.3)
+    assert np.array_equal(H, H.T)  # symmetrized by construction, not by luck of the BLAS kernel

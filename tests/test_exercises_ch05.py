@@ -7,12 +7,18 @@ import pytest
 from knobs.exercises import ch05
 
 
-@pytest.mark.parametrize("answer", [round(1 - 0.9**20, 3), 0.878, 0.8784, 1 - 0.9**20])
+@pytest.mark.parametrize("answer", [round(1 - 0.95**30, 3), 0.785, 0.7854, 1 - 0.95**30])
 def test_running_mean_share_accepts_three_decimals_and_more(answer):
     assert ch05.check_running_mean_share(answer)
 
 
-@pytest.mark.parametrize("answer", [0.9**20, 0.1, 1.0])  # what is left, one step's share, all
+@pytest.mark.parametrize("answer", [
+    0.95**30,          # what is left of the old running mean, not what it holds
+    0.05,              # one step's share
+    1.0,               # all of it
+    1 - 0.9**20,       # the chapter's own run (momentum 0.1, 20 steps), not the question's
+    1 - 0.05**30,      # momentum read as the share kept
+])
 def test_running_mean_share_rejects_a_wrong_idea_with_the_hint(answer):
     result = ch05.check_running_mean_share(answer)
     assert not result
@@ -20,7 +26,7 @@ def test_running_mean_share_rejects_a_wrong_idea_with_the_hint(answer):
 
 
 def test_running_mean_share_rounded_the_wrong_way_is_called_rounding():
-    result = ch05.check_running_mean_share(0.879)   # 0.87842 rounds to 0.878
+    result = ch05.check_running_mean_share(0.786)   # 0.78536 rounds to 0.785
     assert not result and "rounded differently" in result.message
 
 

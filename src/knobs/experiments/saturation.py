@@ -81,7 +81,8 @@ def report(r: dict) -> str:
         (f"λ_b = {r['lam_b']:g}", r["slope"], r["loss"], r["b_abs"]),
         ("λ_b = 0 (reference)", r["slope_free"], r["loss_free"], r["b_abs_free"]),
     ):
-        lines.append(f"{label:>22}{s[0]:>9.4f} → {s[-1]:.4f}{loss[-1]:>12.4f}{b:>10.3f}")
+        # two significant digits: the digits a fixed budget of steps has settled
+        lines.append(f"{label:>22}{s[0]:>#9.2g} → {s[-1]:<#7.2g}{loss[-1]:>#9.2g}{b:>#10.2g}")
     return "\n".join(lines)
 
 

@@ -11,12 +11,31 @@ def _row(depth, values):
     return {"depth": depth, "width": 1, "params": 1, "approximation": np.array(values)}
 
 
-def test_clear_best_needs_the_whole_range_to_win():
+def test_clear_best_compares_the_depths_trial_by_trial():
     separated = [_row(1, [0.1, 0.2]), _row(2, [0.3, 0.4])]
     assert budget.clear_best(separated, "approximation")["depth"] == 1
     assert budget.clear_best(separated, "approximation", lowest=False)["depth"] == 2
-    overlapping = [_row(1, [0.1, 0.35]), _row(2, [0.3, 0.4])]
-    assert budget.clear_best(overlapping, "approximation") is None
+    # the ranges overlap (0.3 > 0.2), yet depth 1 is lower in each paired trial
+    paired = [_row(1, [0.1, 0.3]), _row(2, [0.2, 0.4])]
+    assert budget.clear_best(paired, "approximation")["depth"] == 1
+    assert budget.trial_wins(paired, "approximation").tolist() == [2, 0]
+    # the winner changes from one trial to the next: no clear best
+    swapped = [_row(1, [0.1, 0.4]), _row(2, [0.2, 0.3])]
+    assert budget.trial_wins(swapped, "approximation").tolist() == [1, 1]
+    assert budget.clear_best(swapped, "approximation") is None
+    assert budget.clear_best(swapped, "approximation", lowest=False) is None
+
+
+def test_a_near_tie_counts_for_nobody():
+    tie = [_row(1, [0.1, 0.1]), _row(2, [0.1 + 1e-9, 0.3]), _row(4, [0.5, 0.5])]
+    assert budget.trial_wins(tie, "approximation").tolist() == [1, 0, 0]
+    assert budget.clear_best(tie, "approximation") is None
+    assert budget.trial_wins(tie, "approximation", margin=0.0).tolist() == [2, 0, 0]
+
+
+def test_trial_wins_needs_two_depths():
+    with pytest.raises(ValueError, match="two depths"):
+        budget.trial_wins([_row(1, [0.1, 0.2])], "approximation")
 
 
 def test_trials_collect_every_error_per_depth():

@@ -219,8 +219,8 @@ def tradeoff_trials(budget: int, depths, rng: np.random.Generator, trials: int =
 
     Returns ``{"trials": [each tradeoff result], "summary": rows}``; each summary row holds,
     for one depth, the arrays over trials of ``approximation``, ``total`` and ``estimation``.
-    A conclusion about which depth is best should hold for the whole range of the trials, not
-    for one of them: see ``clear_best``.
+    A conclusion about which depth is best should hold in every trial, not in one of them: see
+    ``trial_wins`` and ``clear_best``.
     """
     trials = int(trials)
     if trials < 2:
@@ -234,17 +234,38 @@ def tradeoff_trials(budget: int, depths, rng: np.random.Generator, trials: int =
     return {"trials": runs, "summary": summary, "budget": budget}
 
 
-def clear_best(summary: list, key: str, lowest: bool = True):
-    """The depth whose ``key`` is lowest (or highest) in *every* trial's range: its worst trial
-    beats the best trial of every other depth. ``None`` when the ranges overlap (no clear winner).
+def trial_wins(summary: list, key: str, lowest: bool = True, margin: float = 1e-6) -> np.ndarray:
+    """For each depth (row of ``summary``), the number of trials in which its ``key`` is the
+    lowest (or highest) of all depths.
+
+    The trials are paired: within one trial every depth is trained on the same noisy samples,
+    so depths are compared trial by trial. A depth wins a trial only if it beats every other
+    depth by more than ``margin``, far above rounding error and below the three decimals the
+    chapter prints, so that a near tie counts for nobody rather than for a CPU's last bit.
     """
-    values = [np.asarray(row[key]) for row in summary]
-    for i, v in enumerate(values):
-        others = [w for j, w in enumerate(values) if j != i]
-        if lowest and all(v.max() < w.min() for w in others):
-            return summary[i]
-        if not lowest and all(v.min() > w.max() for w in others):
-            return summary[i]
+    values = np.array([np.asarray(row[key], dtype=float) for row in summary])
+    if values.ndim != 2 or values.shape[0] < 2:
+        raise ValueError(f"summary must hold at least two depths with one {key!r} value per "
+                         f"trial, got values of shape {values.shape}")
+    signed = values if lowest else -values
+    wins = np.zeros(values.shape[0], dtype=int)
+    for t in range(values.shape[1]):
+        order = np.argsort(signed[:, t])
+        if signed[order[1], t] - signed[order[0], t] > margin:
+            wins[order[0]] += 1
+    return wins
+
+
+def clear_best(summary: list, key: str, lowest: bool = True, margin: float = 1e-6):
+    """The depth whose ``key`` is the lowest (or highest) of all depths in *every* trial, the
+    trials compared pairwise as in ``trial_wins``; ``None`` when the winner changes from trial to
+    trial (no clear winner).
+    """
+    wins = trial_wins(summary, key, lowest=lowest, margin=margin)
+    trials = len(np.asarray(summary[0][key]))
+    for row, w in zip(summary, wins, strict=True):
+        if w == trials:
+            return row
     return None
 
 

@@ -67,8 +67,10 @@ def test_column_gradients_check():
 
 
 def test_tree_levels_check():
-    assert ch08.check_tree_levels(20)
-    assert not ch08.check_tree_levels(999_999)
+    assert ch08.check_tree_levels(22)                      # the solution's value for 3,000,000
+    for wrong in (21, 20, 2_999_999):   # floor instead of ceil; the page's million; additions
+        result = ch08.check_tree_levels(wrong)
+        assert not result and "Not yet" in result.message and "2**L" in result.message
 
 
 # --- chapter 12: the strided layer ------------------------------------------------------------

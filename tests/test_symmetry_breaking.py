@@ -136,3 +136,13 @@ def test_experiment_seed_matters_only_for_random_schemes():
     assert exp.report(a).replace("seed 0", "") == exp.report(b).replace("seed 9", "")
     c, d = exp.run(weights="random", seed=0), exp.run(weights="random", seed=9)
     assert c["final_spread"] != d["final_spread"]
+
+
+def test_experiment_report_prints_copies_distance_as_a_bound():
+    exp = carbon_copy.EXPERIMENT
+    copies = exp.report(exp.run())   # default: constant 0.5 weights, zero biases
+    assert "incoming weights: below 1e-12 -> below 1e-12" in copies
+    assert "0.0000" not in copies
+    broken = exp.report(exp.run(weights="random"))
+    assert "below 1e-12" not in broken.splitlines()[2]
+    assert carbon_copy._distance(0.5) == "0.5000" and carbon_copy._distance(2e-5) == "2.0e-05"

@@ -38,7 +38,11 @@ def check_column_gradients(answer) -> CheckResult:
     return CheckResult(True, "✓ Correct. Your dW and db match the engine's result.")
 
 
+TREE_N = 3_000_000   # not the million the chapter prints: the reader has to work it out
+
+
 def check_tree_levels(answer) -> CheckResult:
-    """The number of levels of a pairwise tree that sums 1,000,000 numbers."""
-    return check(answer, math.ceil(math.log2(10**6)), name="Your number of levels",
-                 hint="each level halves the count (rounding up).")
+    """The number of levels of a pairwise tree that sums ``TREE_N`` = 3,000,000 numbers."""
+    return check(answer, math.ceil(math.log2(TREE_N)), name="Your number of levels",
+                 hint="each level halves the count (rounding up): the number of levels is the "
+                      "smallest L with 2**L >= 3,000,000.")

@@ -9,6 +9,7 @@ import numpy as np
 from .. import gates, symmetry_breaking
 from .._checks import positive_float
 from ..plotting import PALETTE, cover, new_figure
+from ..roundoff import below
 from .base import Choice, Experiment, Slider
 
 X = gates.INPUTS                                  # the four corners of the unit square
@@ -63,6 +64,13 @@ def _train(weights: str, biases: str, std: float, seed: int) -> dict:
     return out
 
 
+def _distance(d: float) -> str:
+    """A distance between units: at rounding level (copies) a bound, never digits of rounding."""
+    if d <= COPY_TOL:
+        return below(d, COPY_TOL)
+    return f"{d:.4f}" if d >= 1e-3 else f"{d:.1e}"
+
+
 def _scheme(r: dict) -> str:
     biases = "zero" if r["biases"] == "zeros" else r["biases"]
     return f"{r['weights']} weights, {biases} biases"
@@ -78,7 +86,7 @@ def report(r: dict) -> str:
         f"  loss: {r['loss'][0]:.4f} at the start, {r['final_loss']:.4f} at the end "
         f"(one unit cannot go below {ONE_UNIT_FLOOR:.4f})",
         f"  largest distance between hidden units' incoming weights: "
-        f"{r['spread'][0]:.4f} -> {r['final_spread']:.4f}",
+        f"{_distance(r['spread'][0])} -> {_distance(r['final_spread'])}",
         "  outputs on (0,0), (0,1), (1,0), (1,1): "
         + ", ".join(f"{v:+.3f}" for v in r["output"]),
         f"  {verdict}",

@@ -10,7 +10,7 @@ Two layouts store the same numbers:
 
 - rows (the engine's): ``A_prev: (m, n_in)``, ``Delta: (m, n_out)``, ``b: (n_out,)``;
   ``dW = (1/m) Deltaᵀ A_prev`` and ``db = (1/m) Delta.sum(axis=0)``;
-- columns (the source note's): ``A_prev: (n_in, m)``, ``Delta: (n_out, m)``, ``b: (n_out, 1)``;
+- columns (the source notes'): ``A_prev: (n_in, m)``, ``Delta: (n_out, m)``, ``b: (n_out, 1)``;
   ``dW = (1/m) Delta A_prevᵀ`` and ``db = (1/m) np.sum(Delta, axis=1, keepdims=True)``.
 
 ``reduction="sum"`` drops the ``1/m``: the gradient of the summed loss ``Σ_i L_i``.
@@ -74,7 +74,7 @@ def batch_gradients(A_prev, Delta, reduction: str = "mean") -> tuple[np.ndarray,
 
 def batch_gradients_columns(A_prev, Delta, reduction: str = "mean"
                             ) -> tuple[np.ndarray, np.ndarray]:
-    """The source note's column layout: ``A_prev: (n_in, m)``, ``Delta: (n_out, m)``.
+    """The source notes' column layout: ``A_prev: (n_in, m)``, ``Delta: (n_out, m)``.
 
     Returns ``dW = (1/m) Delta A_prevᵀ: (n_out, n_in)`` and
     ``db = (1/m) np.sum(Delta, axis=1, keepdims=True): (n_out, 1)``, the shape of a column ``b``.

@@ -27,10 +27,10 @@ H2_MORSE = {"D_e": 4.75, "a": 1.94, "r_e": 0.741}
 E_H_ATOM = -13.606
 
 # A small penalty on every knob but the output bias. Without it the least-squares optimum of a
-# tanh network lies at infinity along flat valleys (a unit that grows its weight while another
-# shrinks its output weight fits the 60 points ever so slightly better), so "converged" would
-# mean nothing; with it each valley has one lowest point. 1e-7 eV² per unit of |θ|² costs the
-# fit a few meV of RMSE.
+# tanh network lies at infinity (a unit's weight and bias growing together sharpen its tanh
+# towards a step, or two units merging with output weights running to ±∞, fit the 60 points ever
+# so slightly better), so "converged" would mean nothing; with it the fit has a lowest point at
+# finite knobs.
 PENALTY = 1e-7
 
 

@@ -149,3 +149,15 @@ def test_a_displayed_widget_has_a_background_for_every_menu_combination():
         outputs(gradients, values | {"z": -3.0})
     assert (cache.hits - hits, cache.misses - misses) == (len(settings), 0)
     plt.close("all")
+
+
+def test_storing_a_background_renders_it_once_and_draws_nothing_over_it():
+    redrawer = Redrawer()
+    assert redrawer.store_background(line_figure([0, 1, 0])) and redrawer.misses == 1
+    assert not redrawer.store_background(line_figure([1, 0, 1])), "same axes: the stored one"
+    assert (redrawer.hits, redrawer.misses, len(redrawer.backgrounds)) == (0, 1, 1)
+    fig = line_figure([1, -1, 1], title="another title")
+    pixels = redrawer.render(fig)                        # the next move reuses it
+    same = line_figure([1, -1, 1], title="another title")
+    assert redrawer.hits == 1 and np.array_equal(pixels, reference(redrawer, same))
+    plt.close("all")

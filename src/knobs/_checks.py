@@ -9,12 +9,16 @@ import numpy as np
 
 def as_float_array(x, name: str) -> np.ndarray:
     """Return ``x`` as a float64 array, refusing non-numeric input and NaN/inf."""
-    if isinstance(x, np.ndarray) and x.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {x.dtype}")
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"{name} must be an array of real numbers, got {type(x).__name__}") from err
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        arr = x  # the engine's own arrays, on every forward and backward pass: no conversion
+    else:
+        if isinstance(x, np.ndarray) and x.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must hold real numbers, got an array of dtype {x.dtype}")
+        try:
+            arr = np.asarray(x, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name} must be an array of real numbers, "
+                            f"got {type(x).__name__}") from err
     if not np.isfinite(arr).all():
         raise ValueError(f"{name} contains NaN or inf; expected finite numbers")
     return arr

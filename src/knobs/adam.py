@@ -42,8 +42,9 @@ class Adam(Optimizer):
         c1 = 1.0 - self.beta1 ** self.steps
         c2 = 1.0 - self.beta2 ** self.steps
         for name, p, g in self.decayed_gradients():
-            m = self.m.setdefault(name, np.zeros_like(p))
-            v = self.v.setdefault(name, np.zeros_like(p))
+            if name not in self.m:  # the averages start at 0, built once
+                self.m[name], self.v[name] = np.zeros_like(p), np.zeros_like(p)
+            m, v = self.m[name], self.v[name]
             m *= self.beta1
             m += (1.0 - self.beta1) * g
             v *= self.beta2

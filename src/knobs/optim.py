@@ -34,7 +34,8 @@ class Optimizer:
         grads = self.model.gradients()
         for name, p in self.model.parameters().items():
             decay = self.bias_decay if is_bias(name) else self.weight_decay
-            yield name, p, grads[name] + decay * p
+            # without decay the gradient itself: the same update, one allocation fewer per step
+            yield name, p, (grads[name] + decay * p) if decay else grads[name]
 
     def step(self) -> None:
         raise NotImplementedError
@@ -57,7 +58,9 @@ class SGD(Optimizer):
     def step(self) -> None:
         for name, p, g in self.decayed_gradients():
             if self.momentum:
-                v = self.velocity.setdefault(name, np.zeros_like(p))
+                v = self.velocity.get(name)
+                if v is None:  # (setdefault would build a new zero array on every step)
+                    v = self.velocity[name] = np.zeros_like(p)
                 v *= self.momentum
                 v += g
                 g = v

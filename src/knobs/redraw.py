@@ -149,6 +149,21 @@ class Redrawer:
         pixels, titles = self.backgrounds[key]
         return self._render_foreground(fig, self._renderer_for(fig), pixels, titles)
 
+    def store_background(self, fig: Figure) -> bool:
+        """Render and keep the figure's background if none matches yet, drawing nothing over it
+        (what a widget does for each menu option when it is displayed). Returns whether a new
+        background was rendered."""
+        if not self._place(fig) or not blittable(fig):
+            return False  # such a figure is rendered in full anyway
+        key = background_key(fig)
+        if key in self.backgrounds:
+            return False
+        self.misses += 1
+        self.backgrounds[key] = self._render_background(fig)
+        while len(self.backgrounds) > self.max_backgrounds:
+            self.backgrounds.popitem(last=False)
+        return True
+
     def _renderer_for(self, fig: Figure) -> RendererAgg:
         width, height = fig.canvas.get_width_height(physical=True)  # as the canvas's own
         r = self._renderer

@@ -103,13 +103,14 @@ def prepare(experiment: Experiment) -> tuple[dict, ...]:
     choice would otherwise render the whole figure, several times the cost of a slider move.
     """
     first = outputs(experiment, experiment.defaults())
+    cache = redrawer(experiment)
     for values in menu_settings(experiment)[1:]:
         try:
             fig = experiment.draw(experiment.run(**values))
         except (ValueError, TypeError, FloatingPointError):
             continue  # outputs() reports it if the reader picks this combination
         try:
-            redrawer(experiment).render(fig)
+            cache.store_background(fig)
         finally:
             plt.close(fig)
     return first

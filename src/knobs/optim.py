@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from ._checks import positive_float
@@ -10,6 +12,7 @@ from .module import Module
 BIAS_NAMES = ("b", "beta")
 
 
+@cache  # asked for every parameter at every step; the names of a model are few
 def is_bias(name: str) -> bool:
     """Whether a parameter name (``"0.b"``, ``"beta"``) is an additive offset, not a weight."""
     return name.rsplit(".", 1)[-1] in BIAS_NAMES

@@ -64,3 +64,9 @@ def test_clean_wins_accepts_the_solutions_counts_and_hints_other_errors():
     from_noisy = np.bincount(np.argmin(np.array(total), axis=0), minlength=4)  # the wrong key
     wrong = ch13.check_clean_wins(from_noisy.tolist(), result)
     assert not wrong and "Hint" in wrong.message
+
+
+def test_clean_wins_needs_the_chapter_trials_for_an_answer():
+    assert "no answer yet" in ch13.check_clean_wins(None).message
+    with pytest.raises(ValueError, match="pass the chapter's trials"):
+        ch13.check_clean_wins([0, 2, 2, 1])

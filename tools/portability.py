@@ -245,12 +245,19 @@ def _run_once(profile: Profile, paths: list[pathlib.Path]) -> Result:
                "--nbval", "--nbval-current-env", f"--nbval-cell-timeout={CELL_TIMEOUT_S}",
                "-q", "--tb=no", f"--junitxml={junit}", *map(str, paths)]
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-        cells, differences = parse_junit(junit) if junit.exists() else (0, [])
+        cells, differences = parse_junit(junit, paths) if junit.exists() else (0, [])
     return Result(profile, cells, differences, proc.returncode, proc.stdout + proc.stderr)
 
 
-def parse_junit(path: pathlib.Path) -> tuple[int, list[Difference]]:
-    """The number of cells nbval compared and the ones that failed, with nbval's message."""
+def _shown(path: pathlib.Path) -> str:
+    """A notebook's path as reports show it: relative to the project where it is inside."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def parse_junit(path: pathlib.Path, paths: list[pathlib.Path]) -> tuple[int, list[Difference]]:
+    """The number of cells nbval compared in ``paths`` and the ones that failed, with nbval's
+    message."""
     tree = ET.parse(path)
     cases = list(tree.iter("testcase"))
     differences = []
@@ -260,10 +267,11 @@ def parse_junit(path: pathlib.Path) -> tuple[int, list[Difference]]:
             problem = case.find("error")
         if problem is None:
             continue
-        # nbval's junit class name is the notebook's path with dots for slashes
+        # nbval's junit class name is the notebook's path, relative to pytest's root folder,
+        # with dots for slashes: the notebook whose full path ends that way
         dotted = case.get("classname", "")
-        notebook = next((str(p.relative_to(ROOT)) for p in notebooks()
-                         if str(p.relative_to(ROOT)).replace("/", ".") == dotted), dotted)
+        notebook = next((_shown(p) for p in paths
+                         if str(p.resolve()).replace("/", ".").endswith("." + dotted)), dotted)
         text = ANSI.sub("", problem.text or problem.get("message") or "")
         # nbval's report repeats the cell's source, then says what mismatched: keep the latter
         _, found, mismatch = text.partition("Traceback:")

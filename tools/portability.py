@@ -84,8 +84,7 @@ def profiles(machine: str | None = None, flags: set[str] | None = None,
     """
     machine = machine or platform.machine()
     flags = cpu_flags() if flags is None else flags
-    if core_of is None:
-        core_of = _core_of if default_core is None else (lambda name: name)
+    core_of = core_of or _core_of
     default_core = core_of(None) if default_core is None else default_core
     found = _candidates(machine, flags)
     return [p for p in found if set(p.env) != {"OPENBLAS_CORETYPE"}

@@ -25,14 +25,6 @@ def exercise_network() -> Sequential:
     return Sequential(Linear.from_arrays(W1, B1), ReLU(), Linear.from_arrays(W2, B2))
 
 
-def check_equivalent_settings(answer) -> CheckResult:
-    """How many parameter vectors of a width-8 tanh layer (no two units equal up to sign, none
-    zero) give the same function through permutations and sign flips alone."""
-    n = 8
-    return check(answer, math.factorial(n) * 2**n, name="Your count",
-                 hint="count the orderings of 8 units, then the sign choices per unit.")
-
-
 def _smallest_width(count, bound: int = 10**80) -> int:
     n = 1
     while count(n) <= bound:

@@ -23,8 +23,7 @@ html: $(STAMP) vendor
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	@echo "Website built: open _build/html/index.html"
 
-test: $(STAMP) vendor
-	$(BIN)/ruff check .
+test: $(STAMP) vendor lint
 	$(BIN)/python -m pytest
 
 refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
@@ -42,8 +41,9 @@ bench: $(STAMP)  ## notebooks, widgets, engine, a classroom of 8; budgets enforc
 bench-record: $(STAMP)  ## the full benchmark, stored as the instructor guide's measured figures
 	$(BIN)/python benchmarks/bench.py --record
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the package's floors: each imports only the floors below it
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 lock: $(STAMP)  ## regenerate constraints.txt after changing a pin
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.new

@@ -10,10 +10,10 @@ or a classroom run fails:
 
 - every notebook, top to bottom in a fresh kernel (start-up and shutdown included, as
   ``tools/refresh_notebooks.py`` times it), under 10 s, and the whole book under 60 s;
-- every live experiment's update (``knobs.widgets.outputs``: compute, draw, PNG) under 100 ms at
+- every live experiment's update (``knobs.ui.widgets.outputs``: compute, draw, PNG) under 100 ms at
   the 95th percentile over its controls' ranges.
 
-Everything comes from ``_toc.yml`` and ``knobs.experiments.ALL``: a new chapter or experiment is
+Everything comes from ``_toc.yml`` and ``knobs.ui.experiments.ALL``: a new chapter or experiment is
 benchmarked with no change here.
 """
 
@@ -69,10 +69,10 @@ def sweep_values(control, points: int) -> list:
 def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     """Latency of one widget update per experiment, each control swept over its range.
 
-    The timed call is ``knobs.widgets.outputs(experiment, values)``, what the widget runs when a
-    control moves: compute, draw the figure, render it to PNG (``knobs.redraw``, which reuses a
+    The timed call is ``knobs.ui.widgets.outputs(experiment, values)``, what the widget runs when a
+    control moves: compute, draw the figure, render it to PNG (``knobs.ui.redraw``, which reuses a
     rendered background when the axes did not change). What the widget does when it is
-    displayed comes first, untimed (``knobs.widgets.prepare``: the figure at the defaults and
+    displayed comes first, untimed (``knobs.ui.widgets.prepare``: the figure at the defaults and
     a background for each combination of its menus); no student waits for that after. The
     steps are then timed apart on the same values, to show where the time goes
     (``breakdown="always"``, or ``"never"`` in the quick mode).
@@ -82,9 +82,9 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from knobs.experiments import ALL
-    from knobs.plotting import use_book_style
-    from knobs.widgets import outputs, prepare, redrawer
+    from knobs.ui.experiments import ALL
+    from knobs.ui.plotting import use_book_style
+    from knobs.ui.widgets import outputs, prepare, redrawer
 
     use_book_style()  # as every chapter's imports cell
     results = []
@@ -375,7 +375,7 @@ def render_guide(results: dict) -> str:
         "Each live experiment's update when a control moves (compute, figure, PNG), over its "
         f"controls' ranges (budget: {BUDGETS['widget_p95_ms']:g} ms at the 95th percentile). "
         "A figure whose axes did not change is drawn over its stored background (ticks, labels, "
-        "grid; `knobs.redraw`); a widget renders the background of each of its menus' options "
+        "grid; `knobs.ui.redraw`); a widget renders the background of each of its menus' options "
         "when it is displayed:", "",
         widget_summary_table(results), ""]
     return "\n".join(lines)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import accounting
+from knobs.analysis import accounting
 
 
 def test_the_seed_network_has_21249_parameters():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import activations
+from knobs.nn import activations
 
 Z = np.linspace(-6, 6, 25).reshape(5, 5) + 0.013  # avoids the ReLU kink at exactly 0
 

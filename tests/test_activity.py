@@ -3,7 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from knobs import activations, activity
+from knobs.analysis import operating_point as activity
+from knobs.nn import activations
 
 
 @pytest.mark.parametrize("x, expected", [(0.0, 0.5), (1.0, 0.8413447460685429),

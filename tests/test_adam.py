@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs.adam import Adam
+from knobs.nn.optim import Adam
 
 
 def test_first_step_moves_every_entry_by_lr_against_its_gradient_sign():

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import approximation as ap
-from knobs import weightspace as ws
-from knobs.flat import flatten_parameters
+from knobs.analysis import weightspace as ws
+from knobs.nn.flat import flatten_parameters
+from knobs.studies import universal_approximation as ap
 
 
 @pytest.mark.parametrize("name", sorted(ap.TARGETS))

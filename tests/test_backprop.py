@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import backprop
-from knobs.experiments import gradients as gradients_experiment
+from knobs.analysis import backprop
+from knobs.ui.experiments import gradients as gradients_experiment
 
 SMOOTH = ["identity", "sigmoid", "tanh"]
 
@@ -25,7 +25,7 @@ def test_chain_rule_matches_the_engine_layers(activation, rng):
     X, y = rng.normal(size=(5, 3)), rng.normal(size=5)
     g = backprop.neuron_gradients(w, b, X, y, activation)
     layer = knobs.Linear.from_arrays(w[None, :], [b])
-    model = knobs.Sequential(layer, knobs.activations.get(activation))
+    model = knobs.Sequential(layer, knobs.nn.activations.get(activation))
     loss = knobs.MSELoss()
     assert np.isclose(loss.forward(model.forward(X), y[:, None]), g.loss)
     model.backward(loss.backward())

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import batch
+from knobs.analysis import batch
 
 
 @pytest.mark.parametrize("m", [1, 2, 5, 64])

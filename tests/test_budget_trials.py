@@ -4,7 +4,7 @@ depth counts as best."""
 import numpy as np
 import pytest
 
-from knobs.experiments import budget
+from knobs.ui.experiments import budget
 
 
 def _row(depth, values):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knobs import sigmoid
-from knobs.calibration import (
+from knobs.studies.calibration import (
     estimate_prior,
     expected_calibration_error,
     fit_intercept,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knobs import SGD, CrossEntropyLoss, gradcheck, softmax, train_step
-from knobs.choice import MultinomialLogit, hessian, simulate_choices, standard_errors
+from knobs.studies.choice import MultinomialLogit, hessian, simulate_choices, standard_errors
 
 
 def model_with(w, b):

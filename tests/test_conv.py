@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import accounting
-from knobs.conv import (
+from knobs.analysis import accounting
+from knobs.nn.conv import (
     Conv2d,
     GlobalAvgPool2d,
     LocallyConnected2d,
     col2im,
+    conv_output_size,
     im2col,
     output_shape,
 )
@@ -160,11 +161,11 @@ def test_parameter_counts_of_built_layers_match_the_formulas(rng):
 
 
 def test_output_sizes():
-    assert accounting.conv_output_size(32, 3) == 30
-    assert accounting.conv_output_size(32, 3, stride=2, padding=1) == 16
-    assert accounting.conv_output_size(5, 5) == 1
+    assert conv_output_size(32, 3) == 30
+    assert conv_output_size(32, 3, stride=2, padding=1) == 16
+    assert conv_output_size(5, 5) == 1
     with pytest.raises(ValueError, match="does not fit"):
-        accounting.conv_output_size(4, 5)
+        conv_output_size(4, 5)
     with pytest.raises(ValueError, match="padding must be a non-negative integer"):
         accounting.patch_count(8, 3, padding=-1)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knobs import BCEWithLogitsLoss, Linear, MSELoss
-from knobs.curvature import (
+from knobs.analysis.curvature import (
     augment,
     bce_hessian,
     condition_number,

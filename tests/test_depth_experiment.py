@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from knobs.experiments import depth
+from knobs.ui.experiments import depth
 
 E = depth.EXPERIMENT
 

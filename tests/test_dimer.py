@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import dimer
+from knobs.studies import dimer_potential as dimer
 
 
 def test_descriptor_values_and_gradient():

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from knobs.exercises import ch03
+from knobs.ui.exercises import ch03
 
 
 def test_the_question_uses_a_fan_in_the_chapter_does_not_print():

@@ -3,8 +3,8 @@ mistakes with the hint."""
 
 import pytest
 
-from knobs import activity
-from knobs.exercises import ch04
+from knobs.analysis import operating_point as activity
+from knobs.ui.exercises import ch04
 
 
 def test_the_question_asks_for_a_fraction_the_chapter_does_not_print():

@@ -4,7 +4,7 @@ conceptual mistakes with their hints."""
 import numpy as np
 import pytest
 
-from knobs.exercises import ch05
+from knobs.ui.exercises import ch05
 
 
 @pytest.mark.parametrize("answer", [round(1 - 0.95**30, 3), 0.785, 0.7854, 1 - 0.95**30])

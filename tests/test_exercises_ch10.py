@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import approximation as ap
-from knobs import dimer
-from knobs.exercises import ch10
+from knobs.studies import dimer_potential as dimer
+from knobs.studies import universal_approximation as ap
+from knobs.ui.exercises import ch10
 
 
 def test_width_exercise_accepts_the_printed_solution_and_names_the_mistakes():

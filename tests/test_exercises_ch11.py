@@ -2,7 +2,7 @@
 
 import pytest
 
-from knobs.exercises import ch11
+from knobs.ui.exercises import ch11
 
 
 def test_mnist_hessian_accepts_the_solution_rounded_as_asked():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs.exercises import ch13
-from knobs.experiments import budget
+from knobs.ui.exercises import ch13
+from knobs.ui.experiments import budget
 
 
 def _shallow_sawtooth(L):

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from knobs import LayerNorm, softmax
-from knobs.calibration import fit_intercept, logit, shift_intercept
-from knobs.exercises import ch15, ch16
-from knobs.fairness import implied_fpr
+from knobs.studies.calibration import fit_intercept, logit, shift_intercept
+from knobs.studies.fairness import implied_fpr
+from knobs.ui.exercises import ch15, ch16
 
 
 def test_ch15_checks():

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from knobs.experiments import applications, centering
+from knobs.ui.experiments import applications, centering
 
 
 @pytest.mark.parametrize("pi_deploy", [0.01, 0.05, 0.3, 0.5, 0.8, 0.99])

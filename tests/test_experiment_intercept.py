@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from knobs.experiments import intercept
+from knobs.ui.experiments import intercept
 
 E = intercept.EXPERIMENT
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from knobs.experiments import normalization
+from knobs.ui.experiments import normalization
 
 E = normalization.EXPERIMENT
 

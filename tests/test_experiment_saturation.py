@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from knobs import activations
-from knobs.experiments import saturation
+from knobs.nn import activations
+from knobs.ui.experiments import saturation
 
 
 def test_large_initial_biases_saturate_the_hidden_layer():

@@ -12,8 +12,8 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-import knobs.exercises  # noqa: E402
-from knobs.experiments import ALL, Choice  # noqa: E402
+import knobs.ui.exercises  # noqa: E402
+from knobs.ui.experiments import ALL, Choice  # noqa: E402
 
 IDS = [e.name for e in ALL]
 MAX_STEPS = 41  # sweep every step of a slider with at most this many, else a 41-point grid
@@ -65,8 +65,8 @@ def test_names_are_unique():
 
 
 def exercise_checks():
-    for info in pkgutil.iter_modules(knobs.exercises.__path__):
-        module = importlib.import_module(f"knobs.exercises.{info.name}")
+    for info in pkgutil.iter_modules(knobs.ui.exercises.__path__):
+        module = importlib.import_module(f"knobs.ui.exercises.{info.name}")
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("check_") and fn.__module__ == module.__name__:
                 yield pytest.param(fn, id=f"{info.name}.{name}")
@@ -79,8 +79,8 @@ def test_exercise_checks_answer_placeholders_without_error(check_fn):
 
 
 def test_gates_widget_builds_with_the_control_ranges():
-    from knobs.experiments import gates
-    from knobs.widgets import controls
+    from knobs.ui.experiments import gates
+    from knobs.ui.widgets import controls
 
     made = controls(gates.EXPERIMENT)
     assert (made["b"].min, made["b"].max, made["b"].value) == (-3.0, 3.0, -1.5)
@@ -88,8 +88,8 @@ def test_gates_widget_builds_with_the_control_ranges():
 
 
 def test_live_widget_starts_at_defaults_and_follows_its_controls():
-    from knobs.experiments import gates
-    from knobs.widgets import build_live
+    from knobs.ui.experiments import gates
+    from knobs.ui.widgets import build_live
 
     box = build_live(gates.EXPERIMENT)
     sliders, out = box.children[0].children, box.children[1]

@@ -4,12 +4,13 @@
 import numpy as np
 import pytest
 
-from knobs import accounting, dimer
-from knobs.exercises import ch09, ch10, ch11
-from knobs.experiments import approximation as approximation_experiment
-from knobs.experiments import counting as counting_experiment
-from knobs.experiments import dimer as dimer_experiment
-from knobs.flat import flatten_parameters
+from knobs.analysis import accounting
+from knobs.nn.flat import flatten_parameters
+from knobs.studies import dimer_potential as dimer
+from knobs.ui.exercises import ch09, ch10, ch11
+from knobs.ui.experiments import approximation as approximation_experiment
+from knobs.ui.experiments import counting as counting_experiment
+from knobs.ui.experiments import dimer as dimer_experiment
 
 DIMER = dimer_experiment.EXPERIMENT
 
@@ -83,7 +84,7 @@ def test_the_self_checks_accept_the_right_answers_and_refuse_wrong_ones():
 
 
 def test_top_eigenvalue_check_accepts_power_iteration():
-    from knobs import hessian as hs
+    from knobs.analysis import hessian as hs
 
     model, loss, X, y = ch11.exercise_problem()
     lam, _ = hs.power_iteration(lambda u: hs.hvp(model, loss, X, y, u),

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from knobs.fairness import group_rates, implied_fpr, rates, threshold_for_fpr
+from knobs.studies.fairness import group_rates, implied_fpr, rates, threshold_for_fpr
 
 
 def test_rates_by_hand():

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import BatchNorm1d, LayerNorm, Linear, RMSNorm, folding
+from knobs import BatchNorm1d, LayerNorm, Linear, RMSNorm
+from knobs.analysis import folding
 
 
 def trained_pair(rng, bias=True):

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from knobs import gates
+from knobs.studies import logic_gates as gates
 
 
 def test_seed_intervals_for_and_or():

@@ -1,4 +1,4 @@
-"""knobs.glue publishes exactly what myst_nb.glue publishes, without myst-nb's import cost."""
+"""knobs.ui.glue publishes exactly what myst_nb.glue publishes, without myst-nb's import cost."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from knobs.glue import glue as knobs_glue
+from knobs.ui.glue import glue as knobs_glue
 
 
 def published(glue_function, *args, **kwargs):
@@ -42,7 +42,7 @@ def test_a_name_is_required():
 
 
 def test_imports_none_of_the_build_machinery():
-    code = ("import sys, knobs.glue; knobs.glue.glue('x', 1, display=False); "
+    code = ("import sys, knobs.ui.glue; knobs.ui.glue.glue('x', 1, display=False); "
             "print(sorted(m for m in ('nbformat', 'docutils', 'jsonschema', 'myst_nb') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

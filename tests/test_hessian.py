@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import hessian as hs
-from knobs.flat import assign_parameters, flatten_gradients, flatten_parameters, unflatten
+from knobs.analysis import hessian as hs
+from knobs.nn.flat import assign_parameters, flatten_gradients, flatten_parameters, unflatten
 
 ACTIVATIONS = [knobs.Tanh, knobs.Sigmoid, knobs.ReLU, knobs.Identity]
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from knobs import init
+from knobs.nn import init
 
 
 @pytest.mark.parametrize(

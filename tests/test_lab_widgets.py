@@ -12,7 +12,7 @@ opens it, clears the stored outputs, runs all cells, and then checks:
   ``experiment.report(experiment.run(main=new_value))`` computed here, and a new figure.
 
 Nothing is specific to a chapter: the chapters come from ``_toc.yml`` and the experiments from
-``knobs.experiments.ALL`` (matched by ``Experiment.chapter``).
+``knobs.ui.experiments.ALL`` (matched by ``Experiment.chapter``).
 """
 
 from __future__ import annotations
@@ -109,14 +109,14 @@ def menu(page, menu_name: str, command: str):
 
 
 def experiments_of(chapter: str) -> list:
-    from knobs.experiments import ALL
+    from knobs.ui.experiments import ALL
 
     return [e for e in ALL if e.chapter == chapter]
 
 
 def next_value(control):
     """The main control's value one step (or one option) away from its default."""
-    from knobs.experiments import Choice
+    from knobs.ui.experiments import Choice
 
     if isinstance(control, Choice):
         options = list(control.options)
@@ -132,8 +132,8 @@ def png_of(experiment, values) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
-    from knobs.plotting import use_book_style
-    from knobs.widgets import outputs
+    from knobs.ui.plotting import use_book_style
+    from knobs.ui.widgets import outputs
 
     use_book_style()
     image = [o for o in outputs(experiment, values) if o["output_type"] == "display_data"]
@@ -194,7 +194,7 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
     calls_live = any(re.search(r"\blive\(", "".join(c["source"])) for c in cells
                      if c["cell_type"] == "code")
     assert experiments or not calls_live, (
-        f"{chapter} shows a live experiment, but no experiment in knobs.experiments.ALL has "
+        f"{chapter} shows a live experiment, but no experiment in knobs.ui.experiments.ALL has "
         f"chapter={chapter!r}")
 
     page = lab_page
@@ -229,7 +229,7 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
         boxes = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .knobs-live")
         assert boxes.count() == len(experiments), (
             f"{chapter}: {boxes.count()} live widgets in the page, {len(experiments)} "
-            f"experiments in knobs.experiments.ALL for this chapter")
+            f"experiments in knobs.ui.experiments.ALL for this chapter")
         unmatched = list(experiments)
         for k in range(boxes.count()):
             box = boxes.nth(k)
@@ -290,7 +290,7 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
 
 def test_every_experiment_is_in_a_toc_chapter():
     """An experiment whose chapter is not in the book would escape the browser test."""
-    from knobs.experiments import ALL
+    from knobs.ui.experiments import ALL
 
     chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
     orphans = [(e.name, e.chapter) for e in ALL if e.chapter not in chapters]

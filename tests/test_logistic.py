@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from knobs import SGD, BCEWithLogitsLoss, Linear, numerical_gradient, train_step
-from knobs.curvature import condition_number
-from knobs.logistic import fit_logistic, gradient_descent, logistic_hessian
-from knobs.regularization import augment
+from knobs.analysis.curvature import condition_number
+from knobs.analysis.logistic import fit_logistic, gradient_descent, logistic_hessian
+from knobs.analysis.regularization import augment
 
 
 def overlapping(rng, m=300, offset=0.0):

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import accounting, memory
-from knobs.checkpoint import checkpointed_backward, checkpointed_peak, sqrt_segments
-from knobs.conv import Conv2d, GlobalAvgPool2d
+from knobs.analysis import accounting
+from knobs.analysis import training_memory as memory
+from knobs.analysis.checkpoint import checkpointed_backward, checkpointed_peak, sqrt_segments
+from knobs.nn.conv import Conv2d, GlobalAvgPool2d
 
 N, B = 64, 256
 ARRAY = B * N * 8  # bytes of one activation array

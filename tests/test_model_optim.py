@@ -71,8 +71,8 @@ def test_momentum_accumulates(rng):
 
 
 def test_is_bias():
-    assert knobs.optim.is_bias("0.b") and knobs.optim.is_bias("3.beta")
-    assert not knobs.optim.is_bias("0.W") and not knobs.optim.is_bias("2.gamma")
+    assert knobs.nn.optim.is_bias("0.b") and knobs.nn.optim.is_bias("3.beta")
+    assert not knobs.nn.optim.is_bias("0.W") and not knobs.nn.optim.is_bias("2.gamma")
 
 
 def test_sgd_argument_checks(rng):

@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 
 from knobs import Linear
-from knobs.moments import compensating_bias, covariance_matrix, net_input_covariance, net_input_mean
+from knobs.analysis.moments import (
+    compensating_bias,
+    covariance_matrix,
+    net_input_covariance,
+    net_input_mean,
+)
 
 MU = np.array([1.5, -2.0, 0.5])
 SIGMA = np.array([[2.0, 0.6, -0.3], [0.6, 1.0, 0.2], [-0.3, 0.2, 0.5]])

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs.gradcheck import gradient_error, numerical_gradient
-from knobs.growth import LogisticGrowth, logistic_solution
-from knobs.ode import ODEBlock, rk4, rk4_step
+from knobs.nn.gradcheck import gradient_error, numerical_gradient
+from knobs.nn.ode import ODEBlock, rk4, rk4_step
+from knobs.studies.growth import LogisticGrowth, logistic_solution
 
 
 def test_rk4_is_fourth_order_on_exponential_growth():
@@ -128,7 +128,7 @@ def test_logistic_growth_layer_gradients():
 
 
 def test_gompertz_closed_form_solves_its_rate_law():
-    from knobs.growth import gompertz_rate, gompertz_solution
+    from knobs.studies.growth import gompertz_rate, gompertz_solution
 
     t = np.linspace(0.0, 24.0, 13)
     N0 = np.array([[0.05], [0.2]])

@@ -1,8 +1,8 @@
-"""knobs.plotting: fixed axis limits that never clip the data."""
+"""knobs.ui.plotting: fixed axis limits that never clip the data."""
 
 import pytest
 
-from knobs.plotting import cover
+from knobs.ui.plotting import cover
 
 
 def test_cover_keeps_fixed_limits_that_hold_the_data():

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from knobs import Linear, ReLU, Sequential, init
-from knobs.propagation import (
+from knobs import Linear, ReLU, Sequential
+from knobs.analysis.propagation import (
     deep_network,
     layer_statistics,
     mean_field,
@@ -12,12 +12,13 @@ from knobs.propagation import (
     second_moment,
     weight_variance,
 )
+from knobs.nn import init
 
 
 @pytest.mark.parametrize("activation", ["identity", "relu", "tanh", "sigmoid"])
 @pytest.mark.parametrize(("mean", "var"), [(0.0, 1.0), (0.7, 2.5), (-1.2, 0.3)])
 def test_second_moment_against_monte_carlo(activation, mean, var, rng):
-    from knobs.activations import get
+    from knobs.nn.activations import get
 
     z = mean + math.sqrt(var) * rng.standard_normal(400_000)
     values = get(activation).function(z) ** 2
@@ -148,7 +149,8 @@ def test_errors():
 @pytest.mark.parametrize("std", [0.3, 1.0, 10.0, 30.0])
 def test_second_moment_of_a_saturating_unit_holds_at_large_spreads(activation, std):
     """A fixed 101-node Gauss-Hermite rule was 5 % low for tanh at std 10 (0.874 vs 0.921)."""
-    from knobs import activations, propagation
+    from knobs.analysis import propagation
+    from knobs.nn import activations
 
     f = activations.get(activation).function
     u = np.linspace(-12.0, 12.0, 2_000_001)  # a brute-force reference on a very fine grid
@@ -158,7 +160,7 @@ def test_second_moment_of_a_saturating_unit_holds_at_large_spreads(activation, s
 
 
 def test_rescaled_copies_scale_the_draws_and_leave_the_original_alone(rng):
-    from knobs.propagation import rescaled
+    from knobs.analysis.propagation import rescaled
 
     base = deep_network(3, 8, "identity", rng, init="normal", bias_std=1.0)
     copy = rescaled(base, "relu", 0.5, bias_scale=2.0)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from knobs import Identity, Linear, Tanh
-from knobs.recurrence import (
+from knobs.analysis.fixed_points import (
     affine_closed_form,
     affine_fixed_point,
     affine_orbit,

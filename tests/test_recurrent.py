@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import accounting
-from knobs.recurrent import LSTMCell
+from knobs.analysis import accounting
+from knobs.nn.lstm import LSTM_TYING, LSTMCell
 
 
 def scalar_and_probes(cell, X, h, c, rng):
@@ -18,7 +18,7 @@ def scalar_and_probes(cell, X, h, c, rng):
     return scalar, R1, R2
 
 
-@pytest.mark.parametrize("tie", accounting.LSTM_TYING)
+@pytest.mark.parametrize("tie", LSTM_TYING)
 @pytest.mark.parametrize("bias", [True, False])
 def test_lstm_step_gradients_match_finite_differences(tie, bias, rng):
     cell = LSTMCell(3, 4, tie=tie, bias=bias, rng=rng)
@@ -35,7 +35,7 @@ def test_lstm_step_gradients_match_finite_differences(tie, bias, rng):
         assert knobs.gradient_error(analytic[name], numeric) < 1e-7, name
 
 
-@pytest.mark.parametrize("tie", accounting.LSTM_TYING)
+@pytest.mark.parametrize("tie", LSTM_TYING)
 @pytest.mark.parametrize("bias", [True, False])
 def test_built_cell_count_matches_the_formula(tie, bias, rng):
     cell = LSTMCell(10, 20, tie=tie, bias=bias, rng=rng)

@@ -1,4 +1,4 @@
-"""knobs.redraw: a figure drawn over a reused background is the full render, pixel for pixel."""
+"""knobs.ui.redraw: a figure drawn over a reused background is the full render, pixel for pixel."""
 
 import itertools
 import random
@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from knobs.experiments import ALL, Choice  # noqa: E402
-from knobs.plotting import new_figure, use_book_style  # noqa: E402
-from knobs.redraw import Redrawer, encode_png, render_full  # noqa: E402
+from knobs.ui.experiments import ALL, Choice  # noqa: E402
+from knobs.ui.plotting import new_figure, use_book_style  # noqa: E402
+from knobs.ui.redraw import Redrawer, encode_png, render_full  # noqa: E402
 
 IDS = [e.name for e in ALL]
 
@@ -121,8 +121,8 @@ def test_needs_room_for_a_background():
 def test_live_updates_freeze_the_long_lived_heap_once():
     import gc
 
-    from knobs.experiments import BY_NAME
-    from knobs.widgets import outputs
+    from knobs.ui.experiments import BY_NAME
+    from knobs.ui.widgets import outputs
 
     gates = BY_NAME["gates"]
     outputs(gates, gates.defaults())
@@ -134,8 +134,8 @@ def test_live_updates_freeze_the_long_lived_heap_once():
 
 
 def test_a_displayed_widget_has_a_background_for_every_menu_combination():
-    from knobs.experiments import BY_NAME
-    from knobs.widgets import menu_settings, outputs, prepare, redrawer
+    from knobs.ui.experiments import BY_NAME
+    from knobs.ui.widgets import menu_settings, outputs, prepare, redrawer
 
     gradients = BY_NAME["gradients"]
     settings = menu_settings(gradients)

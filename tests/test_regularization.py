@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import regularization as reg
+from knobs.analysis import regularization as reg
 
 
 def data(rng, m=40, n=3, y_mean=3.0):

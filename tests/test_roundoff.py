@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from knobs.roundoff import EPS, below
+from knobs.analysis.roundoff import EPS, below
 
 
 def test_rounding_error_prints_as_its_bound():

@@ -1,5 +1,5 @@
-"""Part III, chapters 12-14: budgets and counts in ``knobs.accounting``, and the helpers of the
-sharing, budget and memory experiments."""
+"""Part III, chapters 12-14: budgets and counts in ``knobs.analysis.accounting``, and the helpers
+of the sharing, budget and memory experiments."""
 
 import math
 
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import accounting
-from knobs.experiments import budget, sharing
-from knobs.experiments import memory as memory_experiment
+from knobs.analysis import accounting
+from knobs.ui.experiments import budget, sharing
+from knobs.ui.experiments import memory as memory_experiment
 
 # --- accounting: budgets ---------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from knobs import check
+from knobs.ui.selfcheck import check
 
 
 def test_placeholder_answer_is_not_an_error():

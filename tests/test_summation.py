@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from knobs import summation
-from knobs.experiments import reduction
+from knobs.analysis import summation
+from knobs.ui.experiments import reduction
 
 
 def test_sequential_sum_is_left_to_right():

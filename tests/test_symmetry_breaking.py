@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 
 import knobs
-from knobs import gates
-from knobs import symmetry_breaking as sb
-from knobs.experiments import carbon_copy
+from knobs.analysis import symmetry_breaking as sb
+from knobs.studies import logic_gates as gates
+from knobs.ui.experiments import carbon_copy
 
 X = gates.INPUTS
 Y = gates.targets_of("XOR")[:, None]

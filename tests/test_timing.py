@@ -1,6 +1,6 @@
 import pytest
 
-from knobs import timing
+from knobs.analysis import timing
 
 
 class FakeClock:

@@ -9,7 +9,7 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from knobs.experiments import zstats  # noqa: E402
+from knobs.ui.experiments import zstats  # noqa: E402
 
 E = zstats.EXPERIMENT
 

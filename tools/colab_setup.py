@@ -30,7 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 TAG = "colab-setup"
 CELL_ID = "colab-setup"
 # what the notebooks need besides the engine and Colab's own packages: myst-nb gives `glue`;
-# knobs.widgets.live displays through ipywidgets 8's _repr_mimebundle_ (Colab has shipped 7.x)
+# knobs.ui.widgets.live displays through ipywidgets 8's _repr_mimebundle_ (Colab has shipped 7.x)
 EXTRA_PACKAGES = ["myst-nb==1.4.0", "ipywidgets>=8,<9"]
 
 

@@ -29,7 +29,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _experiments():
-    from knobs.experiments import ALL
+    from knobs.ui.experiments import ALL
 
     return [e for e in ALL if f"{e.chapter}.html" in PAGES]
 

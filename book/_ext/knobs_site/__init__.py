@@ -200,7 +200,7 @@ def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from knobs.plotting import use_book_style
+    from knobs.ui.plotting import use_book_style
 
     use_book_style()
     reports, images = [], []
@@ -229,7 +229,7 @@ def _compute_into_cache(name: str, cache: pathlib.Path, fingerprint: str) -> flo
     """Worker: one experiment's frames into the cache; returns the seconds it took."""
     import time
 
-    from knobs.experiments import BY_NAME
+    from knobs.ui.experiments import BY_NAME
 
     start = time.perf_counter()
     compute_frames(BY_NAME[name], cache, fingerprint)
@@ -244,7 +244,7 @@ def precompute_frames(app: Sphinx, env) -> None:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    from knobs.experiments import ALL
+    from knobs.ui.experiments import ALL
 
     experiments = [e for e in ALL if e.chapter in env.found_docs]
     cache, fingerprint = _frame_cache(app)
@@ -373,7 +373,7 @@ def _experiment_for(docname: str, state: dict, model_id: str, experiments: list)
 def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html":
         return
-    from knobs.experiments import ALL
+    from knobs.ui.experiments import ALL
 
     state = _widget_state(app, docname)
     shown = set()
@@ -388,7 +388,7 @@ def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> 
         experiment = _experiment_for(docname, state, match[1], ALL)
         if experiment is None:
             logger.warning(f"a live() widget box ({match[1]}) matches no experiment of "
-                           f"knobs.experiments.ALL whose chapter is {docname!r}",
+                           f"knobs.ui.experiments.ALL whose chapter is {docname!r}",
                            location=docname, type="knobs", subtype="experiment")
             continue
         frames = _frames(app, experiment)

@@ -1,5 +1,0 @@
-"""Self-checks for the chapters' exercises, one module per chapter.
-
-Each ``check_*`` function computes the expected answer with the engine and hands it to
-``knobs.selfcheck.check``, which reports right or wrong with a hint and never prints the answer.
-"""

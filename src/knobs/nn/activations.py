@@ -1,0 +1,115 @@
+"""Activation functions as layers: ``A = f(Z)`` forward, ``dZ = dA * f'(Z)`` backward."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knobs.nn.module import Module
+from knobs.validate import as_float_array, same_shape
+
+
+def sigmoid(z) -> np.ndarray:
+    """The logistic function, written as ``(1 + tanh(z/2)) / 2`` so it never overflows."""
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+
+
+class Activation(Module):
+    """An elementwise nonlinearity. Subclasses define ``function`` and ``derivative``."""
+
+    def __init__(self):
+        self.Z = None
+
+    @staticmethod
+    def function(z: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def derivative(z: np.ndarray) -> np.ndarray:
+        """``f'(z)`` elementwise."""
+        raise NotImplementedError
+
+    def forward(self, Z) -> np.ndarray:
+        self.Z = as_float_array(Z, "Z")
+        return self.function(self.Z)
+
+    def backward(self, dA) -> np.ndarray:
+        self._need_forward("Z")
+        dA = same_shape(self.Z, dA, "Z", "dA")
+        return dA * self.derivative(self.Z)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Identity(Activation):
+    """``f(z) = z``: a linear neuron."""
+
+    @staticmethod
+    def function(z):
+        return np.array(z, dtype=np.float64)
+
+    @staticmethod
+    def derivative(z):
+        return np.ones_like(np.asarray(z, dtype=np.float64))
+
+
+class Step(Activation):
+    """Heaviside step ``f(z) = 1 if z >= 0 else 0``: the threshold neuron of the logic gates.
+
+    Its derivative is 0 wherever it exists, which is why it cannot be trained by gradients.
+    """
+
+    @staticmethod
+    def function(z):
+        return (np.asarray(z, dtype=np.float64) >= 0).astype(np.float64)
+
+    @staticmethod
+    def derivative(z):
+        return np.zeros_like(np.asarray(z, dtype=np.float64))
+
+
+class Sigmoid(Activation):
+    """``σ(z) = 1 / (1 + e^{-z})``, with ``σ'(z) = σ(z)(1 - σ(z)) <= 1/4``."""
+
+    @staticmethod
+    def function(z):
+        return sigmoid(z)
+
+    @staticmethod
+    def derivative(z):
+        s = sigmoid(z)
+        return s * (1.0 - s)
+
+
+class Tanh(Activation):
+    """``tanh(z)``, with ``tanh'(z) = 1 - tanh(z)²``."""
+
+    @staticmethod
+    def function(z):
+        return np.tanh(np.asarray(z, dtype=np.float64))
+
+    @staticmethod
+    def derivative(z):
+        return 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
+
+
+class ReLU(Activation):
+    """``max(0, z)``; its derivative is taken as 0 at ``z = 0`` (as PyTorch does)."""
+
+    @staticmethod
+    def function(z):
+        return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+
+    @staticmethod
+    def derivative(z):
+        return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+
+
+ACTIVATIONS = {"identity": Identity, "step": Step, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
+
+
+def get(name: str) -> Activation:
+    """A new activation layer by name (``"relu"``, ``"tanh"``, ...)."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[name]()

@@ -1,0 +1,135 @@
+"""Live experiments: a pure function of a few controls, a figure drawn from its numbers.
+
+An ``Experiment`` bundles
+
+- ``compute(**values) -> dict``: the pure function (engine calls only, numbers out), which the
+  tests sweep over each control's whole range;
+- ``draw(numbers) -> Figure`` and ``report(numbers) -> str``: the figure and the printed numbers;
+- ``controls``: the sliders and menus, with their ranges and defaults, and the ``main`` one.
+
+``knobs.ui.widgets`` turns an experiment into ipywidgets; the book build and the benchmarks use the
+same spec, so no chapter writes widget code of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric control on ``[min, max]`` in steps of ``step``."""
+
+    name: str
+    label: str
+    min: float
+    max: float
+    step: float
+    default: float
+    integer: bool = False
+
+    def __post_init__(self):
+        if not (self.min < self.max and self.step > 0 and self.min <= self.default <= self.max):
+            raise ValueError(f"slider {self.name!r}: need min < max, step > 0, default in range")
+
+    def validate(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise TypeError(f"{self.name} must be a number, got {value!r}")
+        if not math.isfinite(value) or not self.min <= value <= self.max:
+            raise ValueError(f"{self.name} must lie in [{self.min}, {self.max}], got {value}")
+        return int(value) if self.integer else float(value)
+
+    def grid(self, n: int = 9) -> list:
+        """``n`` values spread over the range, both extremes included."""
+        values = np.linspace(self.min, self.max, n)
+        if self.integer:
+            return sorted({int(round(v)) for v in values})
+        return [float(v) for v in values]
+
+    def values(self) -> list:
+        """Every value the slider can take (its steps), extremes included."""
+        count = int(round((self.max - self.min) / self.step)) + 1
+        values = np.round(np.linspace(self.min, self.max, count), 10)
+        return [int(v) for v in values] if self.integer else [float(v) for v in values]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A menu of options."""
+
+    name: str
+    label: str
+    options: tuple
+    default: object
+
+    def __post_init__(self):
+        if self.default not in self.options:
+            raise ValueError(f"choice {self.name!r}: default {self.default!r} not in options")
+
+    def validate(self, value):
+        if value not in self.options:
+            raise ValueError(f"{self.name} must be one of {list(self.options)}, got {value!r}")
+        return value
+
+    def grid(self, n: int = 0) -> list:
+        return list(self.options)
+
+    def values(self) -> list:
+        return list(self.options)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A live experiment: see the module docstring."""
+
+    name: str
+    title: str
+    compute: Callable[..., dict]
+    draw: Callable[[dict], object]
+    report: Callable[[dict], str]
+    controls: tuple
+    main: str
+    alt: str = ""
+    chapter: str = ""
+
+    def __post_init__(self):
+        names = [c.name for c in self.controls]
+        if self.main not in names:
+            raise ValueError(f"experiment {self.name!r}: main control {self.main!r} not in {names}")
+
+    def control(self, name: str):
+        return next(c for c in self.controls if c.name == name)
+
+    def defaults(self) -> dict:
+        return {c.name: c.default for c in self.controls}
+
+    def values(self, **overrides) -> dict:
+        """Defaults updated with ``overrides``, each validated against its control's range."""
+        unknown = set(overrides) - {c.name for c in self.controls}
+        if unknown:
+            raise TypeError(f"{self.name} has no control named {sorted(unknown)}; "
+                            f"its controls are {[c.name for c in self.controls]}")
+        merged = self.defaults() | overrides
+        return {c.name: c.validate(merged[c.name]) for c in self.controls}
+
+    def run(self, **overrides) -> dict:
+        """``compute`` at the given control values; refuses a result holding NaN."""
+        numbers = self.compute(**self.values(**overrides))
+        bad = [k for k, v in numbers.items() if not _finite(v)]
+        if bad:
+            raise FloatingPointError(f"{self.name}: NaN in {bad} at {overrides}")
+        return numbers
+
+
+def _finite(v) -> bool:
+    if isinstance(v, str | bool | type(None)):
+        return True
+    try:
+        arr = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError):
+        return True  # labels, tuples of names: not numbers
+    return not bool(np.any(np.isnan(arr)))  # ±inf is a legitimate bound; NaN never is

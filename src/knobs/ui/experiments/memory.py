@@ -1,0 +1,154 @@
+"""Chapter 14's experiment: predicted memory of inference, training and checkpointed training.
+
+A network of ``depth`` hidden layers of ``width`` units on ``width`` inputs, float64:
+
+- inference: the parameters plus two consecutive layers of activations;
+- training: the parameters, their gradients and every layer's activations;
+- training with √L checkpointing: the checkpoints plus one segment's activations.
+
+The engine counts each ``Linear`` and each activation as a layer that keeps its input, so the
+predictions use the ``2 L + 1`` arrays of ``L`` (Linear, ReLU) pairs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
+
+from knobs.analysis import accounting
+from knobs.analysis.checkpoint import sqrt_segments
+from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.plotting import PALETTE, new_figure
+
+MAX_DEPTH = 128  # the depth slider's maximum: the right panel always spans 1 .. MAX_DEPTH
+# Fixed log axes that hold every value the sliders can give, so the axes stay put while they move:
+# the smallest is the inference activations at B = 1, n = 8 (2 · 1 · 8 · 8 = 128 B), the largest
+# the training total at L = 128, B = 1024, n = 2048 (parameters, gradients, activations ≈ 13 GB);
+# the top two decades leave room for the legends and the totals.
+Y_LIMITS = (40.0, 1e12)
+BYTE_UNITS = ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB"), (1.0, "B"))
+
+
+def _byte_tick(value: float, _pos=None) -> str:
+    """A decade of bytes as a short plain-text label: ``100 B``, ``1 kB``, ``10 GB``."""
+    size, name = next(((s, n) for s, n in BYTE_UNITS if value >= s), BYTE_UNITS[-1])
+    return f"{value / size:.0f} {name}"
+
+
+def _byte_axis(ax) -> None:
+    """A fixed log y axis in bytes with a plain-text label at every decade."""
+    ax.set_yscale("log")
+    ax.set_ylim(*Y_LIMITS)
+    ax.yaxis.set_major_locator(LogLocator(base=10, numticks=20))
+    ax.yaxis.set_major_formatter(FuncFormatter(_byte_tick))
+    ax.yaxis.set_minor_locator(NullLocator())
+
+
+def module_sizes(depth: int, width: int) -> list[int]:
+    """Widths of the ``2 depth + 1`` arrays a (Linear, ReLU) stack passes along."""
+    return [width] * (2 * depth + 1)
+
+
+def predict(depth: int, batch: int, width: int) -> dict:
+    """Bytes of parameters, gradients and activations in the three modes."""
+    sizes = module_sizes(depth, width)
+    params = accounting.dense_parameter_count([width] * (depth + 1)) * 8
+    segments = sqrt_segments(len(sizes) - 1)
+    return {
+        "params": params,
+        "inference": accounting.activation_bytes(sizes, batch, training=False),
+        "training": accounting.activation_bytes(sizes, batch),
+        "checkpointed": accounting.checkpointed_activation_bytes(sizes, batch, segments),
+        "segments": segments,
+    }
+
+
+def compute(depth: int, batch: int, width: int) -> dict:
+    here = predict(depth, batch, width)
+    # the slider's whole range (so the curves do not jump as the depth moves), and this depth
+    depths = np.unique(np.r_[np.geomspace(1, MAX_DEPTH, 16).round(), depth].astype(int))
+    rows = [predict(int(L), batch, width) for L in depths]
+    curves = {k: np.array([row[k] for row in rows])
+              for k in ("params", "inference", "training", "checkpointed")}
+    return {"depth": depth, "batch": batch, "width": width, **here, "depths": depths,
+            "curves": curves}
+
+
+def report(r: dict) -> str:
+    f = accounting.format_bytes
+    train_total = 2 * r["params"] + r["training"]
+    return "\n".join([
+        f"L = {r['depth']} layers of width n = {r['width']}, batch B = {r['batch']} (float64)",
+        f"  parameters:                 {f(r['params']):>10}",
+        f"  inference activations:      {f(r['inference']):>10}   (two layers at a time)",
+        f"  training activations:       {f(r['training']):>10}   (every layer, ∝ L·B·n)",
+        f"  with {r['segments']} checkpointed segments: {f(r['checkpointed']):>10}",
+        f"  total inference {f(r['params'] + r['inference'])}, total training "
+        f"{f(train_total)} (parameters + gradients + activations), "
+        f"{train_total / (r['params'] + r['inference']):.1f}x",
+    ])
+
+
+def draw(r: dict):
+    c = r["curves"]
+    fig, (ax, ax2) = new_figure("Activations kept for training grow with depth; "
+                                "those of inference do not", "mode", "memory (log scale)",
+                                ncols=2, figsize=(10.0, 3.6))
+    names = ["inference", "training", "training,\ncheckpointed"]
+    params = np.array([r["params"], 2 * r["params"], 2 * r["params"]], dtype=float)
+    acts = np.array([r["inference"], r["training"], r["checkpointed"]], dtype=float)
+    pos = np.arange(len(names))
+    # side by side, not stacked: on a log scale a stacked bar misstates its parts
+    ax.bar(pos - 0.2, params, width=0.4, bottom=Y_LIMITS[0], color=PALETTE["sky"],
+           label="parameters (+ grads)")
+    ax.bar(pos + 0.2, acts, width=0.4, bottom=Y_LIMITS[0], color=PALETTE["vermillion"],
+           label="activations")
+    totals = params + acts
+    ax.hlines(totals, pos - 0.45, pos + 0.45, color=PALETTE["black"], lw=1.2, label="total")
+    for x, total in zip(pos, totals, strict=True):
+        ax.text(x, 1.6 * total, accounting.format_bytes(total), ha="center", va="bottom",
+                fontsize=8)
+    ax.set_xticks(pos, names)
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    _byte_axis(ax)
+    ax.set_title(f"L = {r['depth']}, B = {r['batch']}, n = {r['width']}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", ncols=3)
+    ax2.plot(r["depths"], c["training"], color=PALETTE["vermillion"],
+             label="training activations ∝ L")
+    ax2.plot(r["depths"], c["checkpointed"], color=PALETTE["orange"], ls="--",
+             label="checkpointed ∝ √L")
+    ax2.plot(r["depths"], c["inference"], color=PALETTE["blue"], label="inference: flat")
+    ax2.plot(r["depths"], c["params"], color=PALETTE["sky"], ls=":", label="parameters")
+    ax2.axvline(r["depth"], color=PALETTE["black"], lw=0.8)
+    ax2.set_xscale("log", base=2)
+    ax2.set_xlim(0.9, 1.1 * MAX_DEPTH)
+    ax2.xaxis.set_major_locator(FixedLocator([2 ** k for k in range(8)]))
+    ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+    ax2.xaxis.set_minor_locator(NullLocator())
+    ax2.set_xlabel("depth L (log scale; the vertical line is this L)")
+    _byte_axis(ax2)
+    ax2.set_ylabel("memory (log scale)")
+    ax2.legend(fontsize=8, loc="upper left", ncols=2)
+    return fig
+
+
+EXPERIMENT = Experiment(
+    name="memory",
+    title="Memory of inference and training",
+    compute=compute,
+    draw=draw,
+    report=report,
+    controls=(
+        Slider("depth", "depth L", 1, MAX_DEPTH, 1, 16, integer=True),
+        Slider("batch", "batch B", 1, 1024, 1, 256, integer=True),
+        Slider("width", "width n", 8, 2048, 8, 512, integer=True),
+    ),
+    main="depth",
+    alt=("Left: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
+         "and activation memory for inference, training and checkpointed training, each mode's "
+         "total marked by a line and printed above it. Right: memory against depth from 1 to 128 "
+         "on log-log axes: a rising line for training activations, a slower square-root curve "
+         "with checkpointing, a flat line for inference, the parameters dotted, and a vertical "
+         "line at the chosen depth."),
+    chapter="book/part3/14-memory",
+)

@@ -146,3 +146,22 @@ def test_peak_bytes_counts_temporaries_and_keeps_the_smallest_repeat():
     assert 250_000 <= peak < 260_000
     with pytest.raises(ValueError, match="repeats must be a positive integer"):
         memory.peak_bytes(burst, repeats=0)
+
+
+def test_tanh_keeps_its_output_which_is_the_next_layers_input(rng):
+    # tanh' = 1 - tanh², read from the kept output: no second array, the next Linear holds it
+    model = knobs.Sequential(knobs.Linear(N, N, rng=rng), knobs.Tanh(), knobs.Linear(N, N, rng=rng))
+    model.forward(rng.normal(size=(B, N)))
+    saved = memory.saved_arrays(model)
+    assert list(saved) == ["0.X", "1.Z", "1.A", "2.X"]
+    assert saved["1.A"] is saved["2.X"]
+    assert memory.saved_bytes(model) == 3 * ARRAY
+
+
+def test_a_module_that_does_not_declare_what_it_keeps_is_refused():
+    class Opaque(knobs.Module):
+        def forward(self, X):
+            return X
+
+    with pytest.raises(TypeError, match="does not declare what its forward pass keeps"):
+        memory.saved_arrays(Opaque())

@@ -1,9 +1,11 @@
 """The memory of learning: what a forward pass keeps, and how much memory the engine really uses.
 
 Every layer of the engine keeps, in ``forward``, the arrays its ``backward`` needs: ``Linear``
-its input ``X`` (for ``dW = dZᵀ X``), an activation its pre-activation ``Z`` (for ``f'(Z)``), a
-convolution its patches ``P``. Training holds all of them until the backward pass; inference can
-drop each one as soon as the next layer has used it (what ``torch.no_grad()`` arranges).
+its input ``X`` (for ``dW = dZᵀ X``), an activation its pre-activation ``Z`` (for ``f'(Z)``; tanh
+and σ also their output ``A``, from which the derivative is cheaper), a convolution its patches
+``P``: each module names them in its class attribute ``saved``. Training holds all of them until
+the backward pass; inference can drop each one as soon as the next layer has used it (what
+``torch.no_grad()`` arranges).
 Measurements use ``tracemalloc``, which NumPy reports its array buffers to.
 """
 
@@ -14,28 +16,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from knobs.nn.activations import Activation
-from knobs.nn.conv import Conv2d, GlobalAvgPool2d, LocallyConnected2d
-from knobs.nn.linear import Linear
 from knobs.nn.module import Module, Sequential
 from knobs.validate import positive_int
 
-# What each layer type keeps from forward for backward, by attribute name.
-SAVED_FOR_BACKWARD: dict[type, tuple[str, ...]] = {
-    Linear: ("X",),
-    Activation: ("Z",),
-    Conv2d: ("P", "X_shape"),
-    LocallyConnected2d: ("P", "X_shape"),
-    GlobalAvgPool2d: ("X_shape",),
-}
-
 
 def _saved_names(layer: Module) -> tuple[str, ...]:
-    for kind, names in SAVED_FOR_BACKWARD.items():
-        if isinstance(layer, kind):
-            return names
-    raise TypeError(f"the memory tools know what {sorted(t.__name__ for t in SAVED_FOR_BACKWARD)}"
-                    f" keep for backward; got {type(layer).__name__}")
+    if layer.saved is None:
+        raise TypeError(f"{type(layer).__name__} does not declare what its forward pass keeps for "
+                        "backward (the class attribute `saved`), so its memory cannot be measured")
+    return layer.saved
 
 
 def _layers(model: Module) -> list[Module]:

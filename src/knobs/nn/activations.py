@@ -16,8 +16,12 @@ def sigmoid(z) -> np.ndarray:
 class Activation(Module):
     """An elementwise nonlinearity. Subclasses define ``function`` and ``derivative``."""
 
+    saved = ("Z",)
+    keeps_output = False  # True where the derivative is a function of the output (``slope``)
+
     def __init__(self):
         self.Z = None
+        self.A = None
 
     @staticmethod
     def function(z: np.ndarray) -> np.ndarray:
@@ -28,14 +32,22 @@ class Activation(Module):
         """``f'(z)`` elementwise."""
         raise NotImplementedError
 
+    def slope(self) -> np.ndarray:
+        """``f'(Z)`` at the input of the last forward pass (an activation whose derivative is a
+        function of its output, ``tanh`` and ``σ``, reads it from the kept output ``A``)."""
+        return self.derivative(self.Z)
+
     def forward(self, Z) -> np.ndarray:
         self.Z = as_float_array(Z, "Z")
-        return self.function(self.Z)
+        A = self.function(self.Z)
+        if self.keeps_output:
+            self.A = A
+        return A
 
     def backward(self, dA) -> np.ndarray:
         self._need_forward("Z")
         dA = same_shape(self.Z, dA, "Z", "dA")
-        return dA * self.derivative(self.Z)
+        return dA * self.slope()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -71,6 +83,8 @@ class Step(Activation):
 class Sigmoid(Activation):
     """``σ(z) = 1 / (1 + e^{-z})``, with ``σ'(z) = σ(z)(1 - σ(z)) <= 1/4``."""
 
+    saved, keeps_output = ("Z", "A"), True
+
     @staticmethod
     def function(z):
         return sigmoid(z)
@@ -80,9 +94,14 @@ class Sigmoid(Activation):
         s = sigmoid(z)
         return s * (1.0 - s)
 
+    def slope(self):
+        return self.A * (1.0 - self.A)
+
 
 class Tanh(Activation):
     """``tanh(z)``, with ``tanh'(z) = 1 - tanh(z)²``."""
+
+    saved, keeps_output = ("Z", "A"), True
 
     @staticmethod
     def function(z):
@@ -91,6 +110,9 @@ class Tanh(Activation):
     @staticmethod
     def derivative(z):
         return 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
+
+    def slope(self):
+        return 1.0 - self.A ** 2
 
 
 class ReLU(Activation):

@@ -110,6 +110,7 @@ class Conv2d(Module):
     """
 
     params = (("W", "dW"), ("b", "db"))
+    saved = ("P", "X_shape")
 
     def __init__(self, c_in: int, c_out: int, kernel, stride=1, padding=0, bias: bool = True,
                  init="xavier_uniform", bias_init="zeros", rng: np.random.Generator | None = None):
@@ -166,6 +167,7 @@ class LocallyConnected2d(Module):
     """
 
     params = (("W", "dW"), ("b", "db"))
+    saved = ("P", "X_shape")
 
     def __init__(self, c_in: int, c_out: int, image_size, kernel, stride=1, padding=0,
                  bias: bool = True, init="xavier_uniform", bias_init="zeros",
@@ -225,6 +227,8 @@ class GlobalAvgPool2d(Module):
     After a convolution it turns "where is the pattern" into "how much of the pattern", which
     makes the output invariant to shifts that keep the pattern inside the image.
     """
+
+    saved = ("X_shape",)
 
     def __init__(self):
         self.X_shape = None

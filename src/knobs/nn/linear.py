@@ -26,6 +26,7 @@ class Linear(Module):
     """
 
     params = (("W", "dW"), ("b", "db"))
+    saved = ("X",)
 
     def __init__(self, n_in: int, n_out: int, bias: bool = True, init="xavier_uniform",
                  bias_init="zeros", rng: np.random.Generator | None = None,

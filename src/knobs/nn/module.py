@@ -27,6 +27,9 @@ class Module:
 
     training: bool = True
     params: tuple[tuple[str, str], ...] = ()
+    # the attributes forward keeps for backward (knobs.analysis.training_memory measures them);
+    # None: not declared (a container holds nothing itself, its children do)
+    saved: tuple[str, ...] | None = None
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         raise NotImplementedError

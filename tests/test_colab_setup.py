@@ -10,10 +10,9 @@ import types
 import nbformat
 import pytest
 
+from tools import colab_setup
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("colab_setup", ROOT / "tools" / "colab_setup.py")
-colab_setup = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(colab_setup)
 
 CHAPTERS = colab_setup.chapter_notebooks()
 

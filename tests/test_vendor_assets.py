@@ -1,13 +1,11 @@
 """The vendored browser assets: pinned, checked, documented (vendor/vendor.toml, README.md)."""
 
-import importlib.util
 import pathlib
 import re
 
+from tools import vendor_assets as vendor
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("vendor_assets", ROOT / "tools" / "vendor_assets.py")
-vendor = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vendor)
 
 
 def test_every_package_is_pinned_with_an_integrity_and_a_license():

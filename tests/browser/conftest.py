@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib.util
 import os
 import pathlib
 import subprocess
@@ -28,15 +27,6 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 SESSION_START = time.time()
-
-
-def load(name: str, path: pathlib.Path):
-    """Import a module of this repository by path (tools/ and book/_ext are not packages)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
 
 
 def toc_pages() -> list[str]:

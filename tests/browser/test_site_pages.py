@@ -16,25 +16,21 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import HTML as SITE
-from conftest import ROOT, load, toc_pages
+from conftest import ROOT, toc_pages
+
+from knobs.ui.experiments import ALL
+from knobs_site import assets, frames
+from tools import vendor_assets
 
 pytestmark = pytest.mark.browser
 
 PAGES = toc_pages()
-EXT = load("knobs_site", ROOT / "book" / "_ext" / "knobs_site" / "__init__.py")
-VENDOR = load("vendor_assets", ROOT / "tools" / "vendor_assets.py")
-AXE = VENDOR.TEST_DIR / "axe-core" / "axe.min.js"
+AXE = vendor_assets.TEST_DIR / "axe-core" / "axe.min.js"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
-def _experiments():
-    from knobs.ui.experiments import ALL
-
-    return [e for e in ALL if f"{e.chapter}.html" in PAGES]
-
-
-EXPERIMENTS = _experiments()
+EXPERIMENTS = [e for e in ALL if f"{e.chapter}.html" in PAGES]
 
 
 @dataclass
@@ -127,8 +123,8 @@ AXE_RUN = """async () => {
 }"""
 
 
-def open_page(browser, server, path: str, visit: Visit):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def open_page(browser, server, path: str, visit: Visit, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch(page, server.base_url, visit)
@@ -252,7 +248,7 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, experi
         assert root.count() == 1, f"{visit.page} has no kernel-free {experiment.name!r}"
         slider = root.locator("input[type=range]")
         slider.scroll_into_view_if_needed()
-        values, default_index = EXT.main_values(experiment)
+        values, default_index = frames.main_values(experiment)
         control = experiment.control(experiment.main)
         seen = [root.evaluate(STATE)]
         assert seen[0]["index"] == default_index
@@ -268,7 +264,7 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, experi
         for state in seen:
             value = values[state["index"]]
             # what the page shows is what the engine computes at that value
-            assert state["label"] == EXT.label(control, value)
+            assert state["label"] == frames.label(control, value)
             assert state["report"] == experiment.report(experiment.run(**{experiment.main: value}))
             assert state["label"] in state["alt"]
         # moving the control changes what is shown: the figure (its pixels, not only its file
@@ -294,14 +290,14 @@ def _widget_test_page(notebook: pathlib.Path) -> str | None:
              if WIDGET_VIEW in out.get("data", {})]
     if not state or not views:
         return None
-    base = "/_static/" + VENDOR.SITE_DIR.relative_to(VENDOR.SITE_ROOT).as_posix()
+    base = "/_static/" + vendor_assets.SITE_DIR.relative_to(vendor_assets.SITE_ROOT).as_posix()
     body = "\n".join(f'<div class="view"><script type="{WIDGET_VIEW}">{json.dumps(v)}</script>'
                      "</div>" for v in views)
     state_json = json.dumps(state).replace("</", "<\\/")
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Widgets of {notebook.name}</title>
-<script src="{base}/{EXT.REQUIREJS}"></script>
-<script src="{base}/{EXT.WIDGET_MANAGER}"></script>
+<script src="{base}/{assets.REQUIREJS}"></script>
+<script src="{base}/{assets.WIDGET_MANAGER}"></script>
 <script type="{WIDGET_STATE}">{state_json}</script>
 </head><body><main>{body}</main></body></html>"""
 
@@ -329,6 +325,20 @@ def test_notebook_widgets_render_from_embedded_state(browser, server, path):
     assert widgets["views"] > 0 and widgets["rendered"] == widgets["views"], widgets
     assert widgets["broken_images"] == 0, widgets
     assert all(t.strip() for t in texts), "a widget rendered empty"
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_first_visit_follows_the_readers_colour_scheme(browser, server, scheme):
+    """The theme's default mode is auto (html_context in _config.yml): a first visit, nothing
+    stored yet, shows the reader's system colour scheme."""
+    visit = Visit(PAGES[0])
+    context, page = open_page(browser, server, PAGES[0], visit, color_scheme=scheme)
+    try:
+        shown = page.evaluate("() => ({...document.documentElement.dataset})")
+    finally:
+        context.close()
+    assert (shown.get("mode"), shown.get("theme")) == ("auto", scheme), shown
     assert not visit.remote and not visit.failed and not visit.console, visit
 
 

@@ -11,12 +11,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import HTML, ROOT, load, toc_pages
+from conftest import HTML, ROOT, toc_pages
+
+from tools import vendor_assets
 
 PAGES = toc_pages()
 NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").exists()]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-VENDOR = load("vendor_assets", ROOT / "tools" / "vendor_assets.py")
 
 
 class Page(html.parser.HTMLParser):
@@ -118,7 +119,7 @@ def test_no_asset_from_another_host(parsed, site):
 
 def test_vendored_assets_and_their_licenses_are_published(site):
     notice = (site / "_static" / "third_party" / "THIRD_PARTY_LICENSES.txt").read_text()
-    for package in VENDOR.packages():
+    for package in vendor_assets.packages():
         if package["dest"] == "site":
             assert f"{package['name']} {package['version']}" in notice
             assert f"license: {package['license']}" in notice

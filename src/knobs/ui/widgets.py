@@ -165,4 +165,5 @@ def build_live(experiment: Experiment):
         s.observe(update, names="value")
     box = w.VBox([w.HBox(list(sliders.values()), layout=w.Layout(flex_flow="row wrap")), out])
     box.add_class("knobs-live")
+    box.add_class(f"knobs-experiment-{experiment.name}")  # which one (book/_ext/knobs_site)
     return box

@@ -1,0 +1,150 @@
+"""Kernel-free experiments on the page: each ``live(EXPERIMENT)`` widget box is replaced by an
+HTML slider over the experiment's precomputed frames; the widget manager and the widget state
+are loaded only where a widget view is left to render."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+from sphinx.util.osutil import relative_uri
+
+from .engine import ALL, BY_NAME
+from .frames import Frames, frames_for, label
+
+logger = logging.getLogger(__name__)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# the CSS classes the engine's live() gives its widget box: every such box, and which one it is
+LIVE_CLASS = "knobs-live"
+EXPERIMENT_CLASS = "knobs-experiment-"  # + the experiment's name
+
+
+def _alt(experiment, control, text: str) -> str:
+    base = experiment.alt or experiment.title
+    return f"{base} ({control.label} = {text})"
+
+
+def component_html(frames: Frames, static_uri: str) -> str:
+    """The kernel-free experiment: slider, fixed controls, report and figure.
+
+    Without JavaScript the controls stay hidden and the default result is shown; the script
+    (``knobs-static.js``) reveals the slider and swaps report, figure and alt text.
+    """
+    exp = frames.experiment
+    control = exp.control(exp.main)
+    ident = f"knobs-static-{exp.name}"
+    i0 = frames.default_index
+    data = {
+        "frames": [{"label": text, "report": report,
+                    "src": f"{static_uri}/{frames.folder}/{i:02d}.png",
+                    "alt": _alt(exp, control, text)}
+                   for i, (text, report) in enumerate(zip(frames.labels, frames.reports,
+                                                          strict=True))],
+    }
+    fixed = [f"{c.label} = {label(c, c.default)}" for c in exp.controls if c.name != exp.main]
+    fixed_note = (f"The other controls stay at their defaults ({', '.join(fixed)}). "
+                  if fixed else "")
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    e = html.escape
+    return f"""
+<figure class="knobs-static" id="{ident}" data-experiment="{e(exp.name)}">
+  <figcaption class="knobs-static-title">{e(exp.title)}</figcaption>
+  <div class="knobs-static-controls" hidden>
+    <label for="{ident}-input">{e(control.label)}</label>
+    <input type="range" id="{ident}-input" min="0" max="{len(frames.labels) - 1}" step="1"
+           value="{i0}" aria-valuetext="{e(frames.labels[i0])}">
+    <output for="{ident}-input" class="knobs-static-value">{e(frames.labels[i0])}</output>
+  </div>
+  <p class="knobs-static-note">Results computed by the engine when this page was built: the
+  slider moves <strong>{e(control.label)}</strong> over {len(frames.labels)} values.
+  {e(fixed_note)}To move every control, launch this notebook (the rocket button at the top of
+  the page: Binder, JupyterHub or Colab).</p>
+  <pre class="knobs-static-report">{e(frames.reports[i0])}</pre>
+  <img class="knobs-static-figure" src="{static_uri}/{frames.folder}/{i0:02d}.png"
+       alt="{e(_alt(exp, control, frames.labels[i0]))}">
+  <script type="application/json" class="knobs-static-data">{payload}</script>
+</figure>
+"""
+
+
+def _widget_state(app: Sphinx, docname: str) -> dict:
+    """The widget state myst-nb read with this page (not the file now: it may have changed)."""
+    js = NbMetadataCollector.get_js_files(app.env, docname).get("ipywidgets_state")
+    if not js:
+        return {}
+    return json.loads(js[1]["body"]).get("state", {})
+
+
+def experiment_for(docname: str, model_id: str, model: dict):
+    """The experiment a live() box names with its CSS class ``knobs-experiment-<name>``.
+
+    ``model`` is the box's stored widget state (``_dom_classes`` among it). A box that names no
+    experiment the engine knows (``engine.BY_NAME``), or several, stops the build.
+    """
+    names = [c.removeprefix(EXPERIMENT_CLASS) for c in model.get("_dom_classes", ())
+             if c.startswith(EXPERIMENT_CLASS)]
+    where = f"knobs_site: {docname}: the live() widget box {model_id}"
+    if not names:
+        raise ExtensionError(f"{where} has no CSS class {EXPERIMENT_CLASS}<name>: its stored "
+                             f"output is older than that class (refresh the notebook: "
+                             f"make refresh NB={docname}.ipynb)")
+    if len(names) > 1:
+        raise ExtensionError(f"{where} names several experiments: {', '.join(names)}")
+    if names[0] not in BY_NAME:
+        raise ExtensionError(f"{where} names the experiment {names[0]!r} (CSS class "
+                             f"{EXPERIMENT_CLASS}{names[0]}), which the engine does not have "
+                             f"(it has: {', '.join(sorted(BY_NAME))}); a renamed experiment? "
+                             f"Refresh the notebook: make refresh NB={docname}.ipynb")
+    return BY_NAME[names[0]]
+
+
+def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    state = _widget_state(app, docname)
+    shown = set()
+    static_uri = relative_uri(app.builder.get_target_uri(docname), "_static")
+    for raw in list(doctree.findall(nodes.raw)):
+        match = re.search(r'"model_id":\s*"(\w+)"', raw.astext())
+        if WIDGET_VIEW not in raw.astext() or not match:
+            continue
+        model = state.get(match[1], {}).get("state", {})
+        if LIVE_CLASS not in model.get("_dom_classes", ()):
+            continue  # another widget: the widget manager renders it from the embedded state
+        experiment = experiment_for(docname, match[1], model)
+        if experiment.chapter != docname:
+            logger.warning(f"a live() widget box ({match[1]}) shows the experiment "
+                           f"{experiment.name!r}, whose chapter is {experiment.chapter!r}",
+                           location=docname, type="knobs", subtype="experiment")
+            continue
+        frames = frames_for(app, experiment)
+        raw.replace_self(nodes.raw("", component_html(frames, static_uri), format="html"))
+        shown.add(experiment.name)
+    for experiment in ALL:
+        if experiment.chapter == docname and experiment.name not in shown:
+            logger.warning(f"experiment {experiment.name!r} names this chapter but the page "
+                           "shows no live() widget for it (refresh the notebook?)",
+                           location=docname, type="knobs", subtype="experiment")
+
+
+def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,
+                 doctree) -> None:
+    """The widget manager and state only where a widget view is left to render; the
+    component's script and style where it is shown."""
+    body = context.get("body", "")
+    if WIDGET_VIEW not in body and "script_files" in context:
+        manager = tuple(f"_static/{path}" for path in app.config.nb_ipywidgets_js)
+        context["script_files"][:] = [
+            js for js in context["script_files"]
+            if js.attributes.get("type") != WIDGET_STATE and str(js.filename) not in manager]
+    if "knobs-static" in body:
+        app.add_css_file("knobs-static.css")
+        app.add_js_file("knobs-static.js", loading_method="defer")

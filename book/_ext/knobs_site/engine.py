@@ -1,0 +1,14 @@
+"""The engine as this extension uses it: each ``knobs`` module is imported here and only here,
+so a move inside the engine changes one line of the extension."""
+
+from __future__ import annotations
+
+import pathlib
+
+import knobs
+from knobs.ui.experiments import ALL, BY_NAME
+from knobs.ui.plotting import use_book_style
+
+PACKAGE = pathlib.Path(knobs.__file__).parent  # its code is part of the frames' cache key
+
+__all__ = ["ALL", "BY_NAME", "PACKAGE", "use_book_style"]

@@ -1,0 +1,200 @@
+"""Build-time frames of the kernel-free experiments: for each value of an experiment's ``main``
+control, the engine's report and figure, computed once into a cache and published in
+``_static/knobs/``."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import pathlib
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy
+import PIL
+from PIL import Image
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from .engine import ALL, BY_NAME, PACKAGE, use_book_style
+
+logger = logging.getLogger(__name__)
+
+VERSION = "2"    # bump to invalidate cached frames when the frame format changes
+MAX_FRAMES = 41  # a finer main control is sampled at most ~41 values, default included
+
+
+@dataclass
+class Frames:
+    """An experiment's precomputed results along its main control."""
+
+    experiment: object
+    labels: list[str]
+    reports: list[str]
+    images: list[bytes]
+    default_index: int
+    key: str
+
+    @property
+    def folder(self) -> str:
+        return f"knobs/{self.experiment.name}-{self.key[:10]}"
+
+    @property
+    def image_bytes(self) -> int:
+        return sum(len(png) for png in self.images)
+
+
+def main_values(experiment) -> tuple[list, int]:
+    """The main control's values to precompute (at most MAX_FRAMES) and the default's index."""
+    control = experiment.control(experiment.main)
+    values = control.values()
+    default = control.default
+    if len(values) > MAX_FRAMES:  # every k-th step, evenly spaced, both extremes kept
+        k = math.ceil((len(values) - 1) / (MAX_FRAMES - 1))
+        values = values[::k] + ([values[-1]] if (len(values) - 1) % k else [])
+    if default not in values:  # the page opens at the default, as the notebook does
+        values.append(default)
+        if not isinstance(default, str):
+            values.sort()
+    return values, values.index(default)
+
+
+def label(control, value) -> str:
+    """The value as the notebook's widget shows it (readout ``.2f`` for floats), with more
+    decimals when the step needs them (a step of 0.005 must not show 0.05 twice)."""
+    if hasattr(control, "options"):
+        return str(value)
+    if control.integer:
+        return str(int(value))
+    step = f"{control.step:.10g}"
+    decimals = len(step.split(".")[1]) if "." in step and "e" not in step else 2
+    return f"{value:.{max(2, decimals)}f}"
+
+
+def _png(fig) -> bytes:
+    """The figure as a 256-colour PNG: a third of the bytes, no visible difference."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                   dither=Image.Dither.NONE).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _engine_fingerprint() -> str:
+    """Changes whenever the engine's code or the drawing libraries change."""
+    digest = hashlib.sha256(f"{VERSION} {matplotlib.__version__} {numpy.__version__} "
+                            f"{PIL.__version__}".encode())
+    for path in sorted(PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_folder(experiment, cache: pathlib.Path, fingerprint: str) -> tuple[pathlib.Path, str]:
+    values, _ = main_values(experiment)
+    key = hashlib.sha256(f"{fingerprint} {experiment.name} {values!r}".encode()).hexdigest()
+    return cache / f"{experiment.name}-{key[:16]}", key
+
+
+def is_cached(experiment, cache: pathlib.Path, fingerprint: str) -> bool:
+    folder, _ = _cache_folder(experiment, cache, fingerprint)
+    return (folder / "reports.json").exists()  # written last: the folder is complete
+
+
+def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
+    values, default_index = main_values(experiment)
+    control = experiment.control(experiment.main)
+    folder, key = _cache_folder(experiment, cache, fingerprint)
+    labels = [label(control, v) for v in values]
+    if (folder / "reports.json").exists():
+        reports = json.loads((folder / "reports.json").read_text())
+        images = [(folder / f"{i:02d}.png").read_bytes() for i in range(len(values))]
+        return Frames(experiment, labels, reports, images, default_index, key)
+
+    matplotlib.use("Agg")  # files only, whatever the display
+    use_book_style()
+    reports, images = [], []
+    for value in values:
+        numbers = experiment.run(**{experiment.main: value})
+        reports.append(experiment.report(numbers))
+        fig = experiment.draw(numbers)
+        images.append(_png(fig))
+        plt.close(fig)
+    for stale in cache.glob(f"{experiment.name}-*"):  # older engine versions' frames
+        shutil.rmtree(stale, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, png in enumerate(images):
+        (folder / f"{i:02d}.png").write_bytes(png)
+    (folder / "reports.json").write_text(json.dumps(reports))
+    return Frames(experiment, labels, reports, images, default_index, key)
+
+
+def _frame_cache(app: Sphinx) -> tuple[pathlib.Path, str]:
+    if not hasattr(app, "_knobs_fingerprint"):
+        app._knobs_fingerprint = _engine_fingerprint()
+    return pathlib.Path(app.doctreedir) / "knobs-frames", app._knobs_fingerprint
+
+
+def _compute_into_cache(name: str, cache: pathlib.Path, fingerprint: str) -> float:
+    """Worker: one experiment's frames into the cache; returns the seconds it took."""
+    start = time.perf_counter()
+    compute_frames(BY_NAME[name], cache, fingerprint)
+    return time.perf_counter() - start
+
+
+def precompute_frames(app: Sphinx, env) -> None:
+    """Before pages are written: the frames of every chapter's experiments, computed into the
+    cache one process per core (drawing hundreds of figures is the slow part of the build) and
+    published in ``_static/knobs/`` (also for pages an incremental build does not rewrite)."""
+    if app.builder.format != "html":
+        return
+    experiments = [e for e in ALL if e.chapter in env.found_docs]
+    cache, fingerprint = _frame_cache(app)
+    todo = [e.name for e in experiments if not is_cached(e, cache, fingerprint)]
+    if todo:
+        with ProcessPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1)) as pool:
+            jobs = {name: pool.submit(_compute_into_cache, name, cache, fingerprint)
+                    for name in todo}
+            for name, job in jobs.items():
+                try:
+                    seconds = job.result()
+                except Exception as err:  # name the experiment; Sphinx shows the traceback
+                    raise ExtensionError(f"knobs_site: experiment {name!r} failed to "
+                                         f"precompute its frames: {err!r}") from err
+                logger.verbose(f"[knobs] {name}: frames computed in {seconds:.1f} s")
+    published = pathlib.Path(app.outdir) / "_static" / "knobs"
+    app._knobs_frames = {}
+    for experiment in experiments:
+        frames = compute_frames(experiment, cache, fingerprint)  # from the cache now
+        out = published / frames.folder.removeprefix("knobs/")
+        if not out.exists() or len(list(out.glob("*.png"))) != len(frames.images):
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            for i, png in enumerate(frames.images):
+                (out / f"{i:02d}.png").write_bytes(png)
+        app._knobs_frames[experiment.name] = frames
+        logger.info(f"[knobs] {experiment.name}: {len(frames.images)} frames of "
+                    f"'{experiment.main}', {frames.image_bytes / 1024:.1f} KiB of images")
+    keep = {f.folder.removeprefix("knobs/") for f in app._knobs_frames.values()}
+    for folder in published.glob("*") if published.exists() else []:
+        if folder.name not in keep:  # an earlier engine's frames are not part of this site
+            shutil.rmtree(folder)
+
+
+def frames_for(app: Sphinx, experiment) -> Frames:
+    """The frames ``precompute_frames`` made for the experiment."""
+    store = getattr(app, "_knobs_frames", {})
+    if experiment.name not in store:
+        raise ExtensionError(f"knobs_site: no frames for {experiment.name!r}: its chapter "
+                             f"{experiment.chapter!r} was not among the documents found")
+    return store[experiment.name]

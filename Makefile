@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: html test refresh portability lab lint clean lock vendor bench bench-record
+.PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ html: $(STAMP) vendor
 
 test: $(STAMP) vendor lint
 	$(BIN)/python -m pytest
+
+unit: $(STAMP)  ## the engine, analysis, studies and ui tests alone: no notebooks, browsers or builds
+	$(BIN)/python -m pytest -o addopts="-ra --strict-markers -p no:cacheprovider" tests/nn tests/analysis tests/studies tests/ui
 
 refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
 	$(BIN)/python tools/refresh_notebooks.py $(NB)

@@ -1,8 +1,8 @@
 """Fixtures for the website tests: the built site, a loopback server, Debian's Chromium.
 
-The site is the one ``tests/test_book_build.py`` builds earlier in the same run (these tests are
-moved after it); if that test did not run in this session, the ``site`` fixture builds the book
-itself, so ``pytest tests/browser`` works on a fresh clone too. Set ``KNOBS_REUSE_SITE=1`` to test
+The site is the one ``tests/project/test_book_build.py`` builds earlier in the same run (these
+tests are moved after it); if that test did not run in this session, the ``site`` fixture builds
+the book itself, so ``pytest tests/browser`` works on a fresh clone too. Set ``KNOBS_REUSE_SITE=1`` to test
 an existing ``_build/html`` as it is (quick iterations on the tests themselves).
 
 Chromium: missing locally -> every browser test is skipped, loudly; missing in CI (``CI=true``)
@@ -38,7 +38,7 @@ def toc_pages() -> list[str]:
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run the website tests last, after tests/test_book_build.py has built the site."""
+    """Run the website tests last, after tests/project/test_book_build.py has built the site."""
     here = pathlib.Path(__file__).parent
     mine = [i for i in items if here in pathlib.Path(str(i.path)).parents]
     items[:] = [i for i in items if i not in mine] + mine

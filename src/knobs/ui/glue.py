@@ -3,7 +3,7 @@
 This is myst-nb's own ``glue`` protocol, written out: the value's display bundle, its MIME types
 prefixed with ``application/papermill.record/`` when it is not to be shown, and a ``scrapbook``
 entry in the output's metadata naming it. myst-nb's reader then finds it exactly as it finds the
-output of ``myst_nb.glue``; ``tests/test_glue.py`` checks that both publish the same output.
+output of ``myst_nb.glue``; ``tests/ui/test_glue.py`` checks that both publish the same output.
 
 Why not import ``myst_nb.glue`` in the chapters: its first call imports myst-nb's build-time
 machinery (nbformat, jsonschema, docutils), about 1.1 s in every kernel, which is 18 s of the

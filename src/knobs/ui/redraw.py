@@ -9,7 +9,7 @@ markers, titles, legends, texts, spines. This is matplotlib's own blitting techn
 (``copy_from_bbox`` / ``restore_region`` / ``draw_artist``) applied to a fresh figure.
 
 The result is the same picture pixel for pixel as a full render of the figure
-(``tests/test_redraw.py`` checks every experiment over its controls), because
+(``tests/ui/test_redraw.py`` checks every experiment over its controls), because
 
 - a background is reused only when its *key* matches: figure size and resolution, and for every
   axes its position, limits, scales, tick locations and labels, tick settings and axis labels;

@@ -147,7 +147,8 @@ def check_surviving_bias(fn) -> CheckResult:
     cases = []
     for n in (2, 5, 8):
         b = rng.normal(size=n) + rng.normal()
-        cases.append(((b,), b - b.mean()))  # tests/test_ch16.py checks LayerNorm agrees
+        # tests/ui/test_exercises_ch15_ch16.py checks that LayerNorm agrees
+        cases.append(((b,), b - b.mean()))
     return _all_cases(fn, "Your surviving_bias", "LayerNorm subtracts each sample's mean over "
                       "its features; which component of b does that remove?", cases)
 

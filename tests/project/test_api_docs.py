@@ -7,7 +7,7 @@ import re
 
 import knobs
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 API = (ROOT / "book" / "api.md").read_text(encoding="utf-8")
 DOCUMENTED = re.findall(r"^\.\. automodule:: (\S+)$", API, re.M)
 

@@ -27,7 +27,7 @@ import time
 import pytest
 from _chromium import launched
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import labserver  # noqa: E402

@@ -5,7 +5,7 @@ import re
 
 from tools import vendor_assets as vendor
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def test_every_package_is_pinned_with_an_integrity_and_a_license():

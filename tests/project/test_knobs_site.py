@@ -29,7 +29,7 @@ def stored_state(box) -> dict:
 
 @pytest.mark.parametrize("experiment", ALL, ids=[e.name for e in ALL])
 def test_the_extension_finds_each_live_box_by_its_experiment_class(experiment, monkeypatch):
-    # the box without its first outputs: drawing them is tests/test_experiments.py's (seconds)
+    # the box without its first outputs: drawing them is tests/ui/test_experiments.py's (seconds)
     monkeypatch.setattr(widgets, "prepare", lambda experiment: ())
     box = widgets.build_live(experiment)
     model = stored_state(box)[box.model_id]["state"]

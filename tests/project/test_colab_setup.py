@@ -12,7 +12,7 @@ import pytest
 
 from tools import colab_setup
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 CHAPTERS = colab_setup.chapter_notebooks()
 

@@ -16,7 +16,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
 
-vendor: $(STAMP)  ## fetch the site's pinned third-party JS/CSS/fonts from npm (vendor/vendor.toml)
+vendor: $(STAMP)  ## npm ci in vendor/ when stale (package-lock.json), copy the site's files to vendor/build/
 	$(BIN)/python tools/vendor_assets.py
 
 html: $(STAMP) vendor

@@ -2,8 +2,9 @@
 
 The site is the one ``tests/project/test_book_build.py`` builds earlier in the same run (these
 tests are moved after it); if that test did not run in this session, the ``site`` fixture builds
-the book itself, so ``pytest tests/browser`` works on a fresh clone too. Set ``KNOBS_REUSE_SITE=1`` to test
-an existing ``_build/html`` as it is (quick iterations on the tests themselves).
+the book itself, so ``pytest tests/browser`` works on a fresh clone too. Set
+``KNOBS_REUSE_SITE=1`` to test an existing ``_build/html`` as it is (quick iterations on the tests
+themselves).
 
 Chromium: missing locally -> every browser test is skipped, loudly; missing in CI (``CI=true``)
 -> they fail. ``.ci/run`` installs Debian's ``chromium``.

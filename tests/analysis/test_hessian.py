@@ -116,8 +116,19 @@ def test_unsupported_models_and_losses_are_refused():
         def backward(self):
             return 0.0
 
-    with pytest.raises(TypeError, match="Huber is not supported"):
+    with pytest.raises(TypeError, match="expected a knobs loss, got Huber"):
         hs.hvp(model, Huber(), X, y, np.zeros(26))
+
+    class KnobsHuber(knobs.nn.losses.Loss):
+        def forward(self, out, target):
+            self.output = out
+            return 0.0
+
+        def backward(self):
+            return np.zeros_like(self.output)
+
+    with pytest.raises(NotImplementedError, match="KnobsHuber does not define hessian_product"):
+        hs.hvp(model, KnobsHuber(), X, y, np.zeros(26))
 
 
 def test_flat_parameters_round_trip():

@@ -13,41 +13,21 @@ no matrix:
 ``hessian`` builds the full matrix column by column from ``n`` exact products (only sensible for
 tiny networks); ``hessian_fd`` builds it from ``2n`` gradients, an independent check.
 
-Supported models: ``Sequential`` of ``Linear`` and elementwise activations; losses ``MSELoss``,
-``BCEWithLogitsLoss`` and ``CrossEntropyLoss``. Shapes: ``X: (m, n_in)``, targets as the loss
-expects, vectors ``v`` and results of shape ``(n_params,)``.
+Supported models: ``Sequential`` of ``Linear`` and elementwise activations (each knows its
+``second_derivative``); any loss of the engine (each knows its ``hessian_product``). Shapes:
+``X: (m, n_in)``, targets as the loss expects, vectors ``v`` and results of shape ``(n_params,)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from knobs.nn.activations import Identity, ReLU, Sigmoid, Step, Tanh, sigmoid
+from knobs.nn.activations import Activation
 from knobs.nn.flat import assign_parameters, flatten_gradients, flatten_parameters, unflatten
 from knobs.nn.linear import Linear
-from knobs.nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, softmax
+from knobs.nn.losses import Loss
 from knobs.nn.module import Sequential
 from knobs.validate import as_float_array, positive_int
-
-
-def _tanh2(z):
-    t = np.tanh(z)
-    return -2.0 * t * (1.0 - t * t)
-
-
-def _sigmoid2(z):
-    s = sigmoid(z)
-    return s * (1.0 - s) * (1.0 - 2.0 * s)
-
-
-# f''(z) of every activation: the only new ingredient of the R-operator's backward pass.
-SECOND_DERIVATIVES = {
-    Identity: np.zeros_like,
-    Step: np.zeros_like,
-    ReLU: np.zeros_like,   # 0 away from the kink, where ReLU is linear
-    Tanh: _tanh2,
-    Sigmoid: _sigmoid2,
-}
 
 
 class GradientCounter:
@@ -62,7 +42,7 @@ def _layers(model) -> list:
     if not isinstance(model, Sequential):
         raise TypeError(f"expected a Sequential of Linear and activations, got {model!r}")
     for i, layer in enumerate(model.layers):
-        if not (isinstance(layer, Linear) or type(layer) in SECOND_DERIVATIVES):
+        if not isinstance(layer, Linear | Activation):
             raise TypeError(f"layer {i} ({type(layer).__name__}) is not supported; the Hessian "
                             "tools handle Linear and the engine's activations")
     return model.layers
@@ -83,23 +63,6 @@ def gradient(model: Sequential, loss, X, target, counter: GradientCounter | None
     if counter is not None:
         counter.gradients += 1
     return value, flatten_gradients(model)
-
-
-def _loss_r(loss, out: np.ndarray, R_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``g = ∂L/∂out`` and its directional derivative ``R(g)`` given ``R(out)``."""
-    if isinstance(loss, MSELoss):
-        g = loss.backward()
-        return g, 2.0 * R_out / out.size
-    if isinstance(loss, BCEWithLogitsLoss):
-        g = loss.backward()
-        s = sigmoid(out)
-        return g, s * (1.0 - s) * R_out / out.size
-    if isinstance(loss, CrossEntropyLoss):
-        g = loss.backward()
-        p = softmax(out)
-        # softmax Jacobian applied to R(out): p ⊙ (R - Σ_j p_j R_j)
-        return g, p * (R_out - np.sum(p * R_out, axis=1, keepdims=True)) / out.shape[0]
-    raise TypeError(f"loss {type(loss).__name__} is not supported by hvp")
 
 
 def hvp(model: Sequential, loss, X, target, v, counter: GradientCounter | None = None
@@ -132,8 +95,10 @@ def hvp(model: Sequential, loss, X, target, v, counter: GradientCounter | None =
             out = layer.forward(a)
             saved.append((a, Ra))
             a, Ra = out, layer.derivative(a) * Ra
+    if not isinstance(loss, Loss):
+        raise TypeError(f"expected a knobs loss, got {type(loss).__name__}")
     loss.forward(a, target)
-    g, Rg = _loss_r(loss, a, Ra)
+    g, Rg = loss.backward(), loss.hessian_product(Ra)
     result = {}
     for i in range(len(layers) - 1, -1, -1):
         layer, (a_in, Ra_in) = layers[i], saved[i]
@@ -144,7 +109,7 @@ def hvp(model: Sequential, loss, X, target, v, counter: GradientCounter | None =
             g, Rg = g @ layer.W, Rg @ layer.W + g @ V[f"{i}.W"]
         else:
             d1 = layer.derivative(a_in)
-            d2 = SECOND_DERIVATIVES[type(layer)](a_in)
+            d2 = layer.second_derivative(a_in)
             g, Rg = g * d1, Rg * d1 + g * d2 * Ra_in
     if counter is not None:
         counter.hvps += 1

@@ -14,7 +14,8 @@ def sigmoid(z) -> np.ndarray:
 
 
 class Activation(Module):
-    """An elementwise nonlinearity. Subclasses define ``function`` and ``derivative``."""
+    """An elementwise nonlinearity. Subclasses define ``function``, ``derivative`` and
+    ``second_derivative`` (``f''``, what a Hessian-vector product needs beyond a gradient)."""
 
     saved = ("Z",)
     keeps_output = False  # True where the derivative is a function of the output (``slope``)
@@ -30,6 +31,11 @@ class Activation(Module):
     @staticmethod
     def derivative(z: np.ndarray) -> np.ndarray:
         """``f'(z)`` elementwise."""
+        raise NotImplementedError
+
+    @staticmethod
+    def second_derivative(z: np.ndarray) -> np.ndarray:
+        """``f''(z)`` elementwise."""
         raise NotImplementedError
 
     def slope(self) -> np.ndarray:
@@ -64,6 +70,10 @@ class Identity(Activation):
     def derivative(z):
         return np.ones_like(np.asarray(z, dtype=np.float64))
 
+    @staticmethod
+    def second_derivative(z):
+        return np.zeros_like(np.asarray(z, dtype=np.float64))
+
 
 class Step(Activation):
     """Heaviside step ``f(z) = 1 if z >= 0 else 0``: the threshold neuron of the logic gates.
@@ -77,6 +87,10 @@ class Step(Activation):
 
     @staticmethod
     def derivative(z):
+        return np.zeros_like(np.asarray(z, dtype=np.float64))
+
+    @staticmethod
+    def second_derivative(z):
         return np.zeros_like(np.asarray(z, dtype=np.float64))
 
 
@@ -93,6 +107,11 @@ class Sigmoid(Activation):
     def derivative(z):
         s = sigmoid(z)
         return s * (1.0 - s)
+
+    @staticmethod
+    def second_derivative(z):
+        s = sigmoid(z)
+        return s * (1.0 - s) * (1.0 - 2.0 * s)
 
     def slope(self):
         return self.A * (1.0 - self.A)
@@ -111,6 +130,11 @@ class Tanh(Activation):
     def derivative(z):
         return 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
 
+    @staticmethod
+    def second_derivative(z):
+        t = np.tanh(np.asarray(z, dtype=np.float64))
+        return -2.0 * t * (1.0 - t * t)
+
     def slope(self):
         return 1.0 - self.A ** 2
 
@@ -125,6 +149,10 @@ class ReLU(Activation):
     @staticmethod
     def derivative(z):
         return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+
+    @staticmethod
+    def second_derivative(z):
+        return np.zeros_like(np.asarray(z, dtype=np.float64))  # 0 away from the kink
 
 
 ACTIVATIONS = {"identity": Identity, "step": Step, "sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}

@@ -9,7 +9,10 @@ from knobs.validate import as_float_array, same_shape
 
 
 class Loss:
-    """Base class: ``forward`` returns the mean loss, ``backward`` its gradient w.r.t. output."""
+    """Base class: ``forward`` returns the mean loss, ``backward`` its gradient w.r.t. output,
+    ``hessian_product(R)`` its second derivative in the output applied to a direction ``R`` (the
+    curvature every Hessian of the book starts from: ``knobs.analysis.hessian``,
+    ``knobs.analysis.curvature``, the choice model's standard errors)."""
 
     def __init__(self):
         self.output = None
@@ -17,6 +20,15 @@ class Loss:
 
     def __call__(self, output, target) -> float:
         return self.forward(output, target)
+
+    def hessian_product(self, R) -> np.ndarray:
+        """``(∂²L/∂output²) R`` at the output of the last ``forward``, shaped like the output."""
+        raise NotImplementedError(f"{type(self).__name__} does not define hessian_product, "
+                                  "the curvature Hessian-vector products need")
+
+    def _direction(self, R) -> np.ndarray:
+        self._need_forward()
+        return same_shape(self.output, R, "output", "R")
 
     def _need_forward(self):
         if self.output is None:
@@ -38,6 +50,10 @@ class MSELoss(Loss):
         self._need_forward()
         return 2.0 * (self.output - self.target) / self.output.size
 
+    def hessian_product(self, R) -> np.ndarray:
+        """``2 R / N``: the loss is quadratic, its curvature the same everywhere."""
+        return 2.0 * self._direction(R) / self.output.size
+
 
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits ``z``: ``mean(log(1 + e^z) - y z)``, stable for any ``z``.
@@ -57,6 +73,12 @@ class BCEWithLogitsLoss(Loss):
     def backward(self) -> np.ndarray:
         self._need_forward()
         return (sigmoid(self.output) - self.target) / self.output.size
+
+    def hessian_product(self, R) -> np.ndarray:
+        """``σ(z)(1 - σ(z)) R / N``: large where a prediction is still uncertain."""
+        R = self._direction(R)
+        s = sigmoid(self.output)
+        return s * (1.0 - s) * R / self.output.size
 
 
 def softmax(Z) -> np.ndarray:
@@ -96,3 +118,9 @@ class CrossEntropyLoss(Loss):
         grad = softmax(self.output)
         grad[np.arange(m), self.target] -= 1.0
         return grad / m
+
+    def hessian_product(self, R) -> np.ndarray:
+        """The softmax Jacobian applied to ``R``, row by row: ``p ⊙ (R - Σ_j p_j R_j) / m``."""
+        R = self._direction(R)
+        p = softmax(self.output)
+        return p * (R - np.sum(p * R, axis=1, keepdims=True)) / self.output.shape[0]

@@ -3,6 +3,7 @@ import pytest
 
 import knobs
 from knobs.analysis import backprop
+from knobs.analysis.regularization import augment
 from knobs.ui.experiments import gradients as gradients_experiment
 
 SMOOTH = ["identity", "sigmoid", "tanh"]
@@ -62,7 +63,7 @@ def test_augmented_weights_give_the_same_forward_pass_and_gradients(rng):
     X = rng.normal(size=(7, 4))
     plain = knobs.Linear.from_arrays(W, b)
     augmented = knobs.Linear.from_arrays(backprop.augment_weights(W, b), None)
-    X_aug = backprop.augment_inputs(X)
+    X_aug = augment(X)
     np.testing.assert_allclose(augmented.forward(X_aug), plain.forward(X), atol=1e-14)
     dZ = rng.normal(size=(7, 3))
     plain.backward(dZ)
@@ -92,7 +93,7 @@ def test_bad_shapes_are_refused():
     with pytest.raises(ValueError, match=r"need W of shape \(n_out, n_in\)"):
         backprop.augment_weights(np.ones((2, 3)), np.ones(3))
     with pytest.raises(ValueError, match=r"X must have shape \(m, n_in\)"):
-        backprop.augment_inputs(np.ones(3))
+        augment(np.ones(3))
     with pytest.raises(ValueError, match="n_in >= 1"):
         backprop.split_weights(np.ones((2, 1)))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knobs.analysis.regularization import augment
+from knobs.analysis.regularization import split
 from knobs.nn import activations
 from knobs.nn.gradcheck import gradient_error, numerical_gradient
 from knobs.validate import as_batch, as_float_array
@@ -107,14 +107,11 @@ def neuron_gradcheck(w, b, X, y, activation: str = "sigmoid",
     return {"w": gradient_error(grads.dw, numeric[:-1]), "b": gradient_error(grads.db, numeric[-1])}
 
 
-augment_inputs = augment  # ``[X, 1]``: the name chapter 6 uses for regularization.augment
-
-
 def augment_weights(W, b) -> np.ndarray:
     """``[W, b]``: the bias becomes the weight of the constant input.
 
     ``W: (n_out, n_in)``, ``b: (n_out,)`` -> ``(n_out, n_in + 1)``; then
-    ``augment_inputs(X) @ augment_weights(W, b).T == X @ W.T + b``.
+    ``regularization.augment(X) @ augment_weights(W, b).T == X @ W.T + b``.
     """
     W = as_float_array(W, "W")
     b = as_float_array(b, "b")
@@ -125,9 +122,11 @@ def augment_weights(W, b) -> np.ndarray:
 
 
 def split_weights(W_aug) -> tuple[np.ndarray, np.ndarray]:
-    """Undo ``augment_weights``: ``(n_out, n_in + 1) -> (W: (n_out, n_in), b: (n_out,))``."""
+    """Undo ``augment_weights``: ``(n_out, n_in + 1) -> (W: (n_out, n_in), b: (n_out,))``; the
+    rows of ``W_aug`` are the columns ``w̃`` of ``regularization.split``."""
     W_aug = as_float_array(W_aug, "W_aug")
     if W_aug.ndim != 2 or W_aug.shape[1] < 2:
         raise ValueError(f"W_aug must have shape (n_out, n_in + 1) with n_in >= 1, "
                          f"got shape {W_aug.shape}")
-    return W_aug[:, :-1].copy(), W_aug[:, -1].copy()
+    w, b = split(W_aug.T)
+    return w.T.copy(), np.asarray(b, dtype=np.float64).reshape(-1).copy()

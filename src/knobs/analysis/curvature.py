@@ -22,9 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from knobs.analysis.regularization import augment
-from knobs.nn.activations import sigmoid
 from knobs.nn.linear import Linear
-from knobs.nn.losses import MSELoss
+from knobs.nn.losses import BCEWithLogitsLoss, Loss, MSELoss
 from knobs.nn.optim import SGD
 from knobs.validate import as_float_array, positive_float, positive_int
 
@@ -54,14 +53,32 @@ def least_squares(X, y) -> tuple[np.ndarray, float]:
     return theta[:-1].copy(), float(theta[-1])
 
 
+def neuron_hessian(loss: Loss, X, z, target) -> np.ndarray:
+    """Hessian in ``θ = [w; b]`` of a mean loss of one linear neuron ``z = X w + b``, at ``z``.
+
+    Each sample's loss depends on its own ``z_i`` only, so the loss's curvature in ``z`` is a
+    diagonal ``c = ∂²L/∂z² = loss.hessian_product(1)`` and the chain rule through the linear
+    ``z = X̃ θ`` gives ``X̃ᵀ diag(c) X̃``. Shape ``(n_in + 1, n_in + 1)``, the bias last.
+    """
+    Xt = augment(X)
+    z = as_float_array(z, "z").reshape(-1, 1)
+    if z.shape[0] != Xt.shape[0]:
+        raise ValueError(f"z must hold one net input per sample ({Xt.shape[0]}), got {z.size}")
+    loss.forward(z, as_float_array(target, "target").reshape(-1, 1))
+    c = loss.hessian_product(np.ones_like(z))[:, 0]
+    H = (Xt.T * c) @ Xt
+    # a matrix product need not round its (i, j) and (j, i) entries alike: keep H exactly symmetric
+    return 0.5 * (H + H.T)
+
+
 def mse_hessian(X) -> np.ndarray:
     """Hessian of ``MSELoss`` of ``X w + b`` in ``θ = [w; b]``: ``(2/m) X̃ᵀ X̃``.
 
     It does not depend on ``θ`` or on the targets: the loss is exactly quadratic.
     Returns shape ``(n_in + 1, n_in + 1)``, the bias last.
     """
-    Xt = augment(X)
-    return 2.0 * (Xt.T @ Xt) / Xt.shape[0]
+    m = _batch(X).shape[0]
+    return neuron_hessian(MSELoss(), X, np.zeros(m), np.zeros(m))
 
 
 def bce_hessian(X, w, b: float) -> np.ndarray:
@@ -69,15 +86,14 @@ def bce_hessian(X, w, b: float) -> np.ndarray:
 
     ``(1/m) X̃ᵀ diag(p (1 - p)) X̃`` with ``p = σ(z)``: the same coupling block as for the squared
     error, weighted by how uncertain each prediction still is. Shape ``(n_in + 1, n_in + 1)``.
+    It does not depend on the targets.
     """
     Xt = augment(X)
     theta = np.append(as_float_array(w, "w").reshape(-1), float(b))
     if theta.shape != (Xt.shape[1],):
         raise ValueError(f"w must have shape ({Xt.shape[1] - 1},), got {np.shape(w)}")
-    p = sigmoid(Xt @ theta)
-    H = (Xt.T * (p * (1.0 - p))) @ Xt / Xt.shape[0]
-    # a matrix product need not round its (i, j) and (j, i) entries alike: keep H exactly symmetric
-    return 0.5 * (H + H.T)
+    z = Xt @ theta
+    return neuron_hessian(BCEWithLogitsLoss(), X, z, np.zeros_like(z))
 
 
 def condition_number(H) -> float:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knobs.analysis.operating_point import gaussian_expectation
+from knobs.analysis.operating_point import gaussian_expectation, normal_cdf
 from knobs.nn import activations
 from knobs.nn import init as _init
 from knobs.nn.linear import Linear
@@ -34,10 +34,6 @@ from knobs.nn.module import Sequential
 from knobs.validate import as_float_array, positive_float, positive_int
 
 _PROBE = np.linspace(-1.0, 1.0, 5)  # checks that a callable activation acts elementwise
-
-
-def _normal_cdf(t: float) -> float:
-    return 0.5 * (1.0 + math.erf(t / math.sqrt(2.0)))
 
 
 def _normal_pdf(t: float) -> float:
@@ -72,7 +68,7 @@ def second_moment(activation, mean: float, var: float) -> float:
         if s == 0.0:
             return max(mean, 0.0) ** 2
         t = mean / s
-        value = (mean * mean + var) * _normal_cdf(t) + mean * s * _normal_pdf(t)
+        value = (mean * mean + var) * float(normal_cdf(t)) + mean * s * _normal_pdf(t)
         return max(value, 0.0)  # for mean << -s the two terms cancel to rounding noise
     probe = np.asarray(f(mean + s * _PROBE), dtype=np.float64)
     if probe.shape != _PROBE.shape:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knobs.nn.losses import softmax
+from knobs.nn.losses import CrossEntropyLoss, softmax
 from knobs.nn.module import Module
 from knobs.validate import as_float_array, generator, positive_int
 
@@ -105,13 +105,17 @@ def hessian(model: MultinomialLogit, X, reference: int = 0) -> np.ndarray:
         raise TypeError(f"expected a MultinomialLogit, got {type(model).__name__}")
     if isinstance(reference, bool) or not 0 <= int(reference) < model.J:
         raise ValueError(f"reference must be an alternative in 0..{model.J - 1}, got {reference}")
-    P = model.probabilities(X)
-    m = P.shape[0]
+    V = model.forward(X)   # utilities (m, J): the logits of a softmax cross-entropy
+    m = V.shape[0]
     E = np.delete(np.eye(model.J), int(reference), axis=1)
     G = np.concatenate([model.X, np.broadcast_to(E, (m, *E.shape))], axis=2)  # (m, J, k+J-1)
-    PG = np.einsum("mj,mjq->mq", P, G)            # Σ_j p_ij G_ij
-    second = np.einsum("mj,mjq,mjr->qr", P, G, G)  # Σ_i Σ_j p_ij G_ijᵀ G_ij
-    return (second - PG.T @ PG) / m
+    loss = CrossEntropyLoss()
+    loss.forward(V, np.zeros(m, dtype=int))   # its curvature does not depend on the choices
+    # column q: the utilities move along G[:, :, q]; the loss's curvature in V turns that move
+    # into a change of the gradient, which the design G carries back to the parameters
+    H = np.stack([np.einsum("mjr,mj->r", G, loss.hessian_product(G[:, :, q]))
+                  for q in range(G.shape[2])], axis=1)
+    return 0.5 * (H + H.T)
 
 
 def standard_errors(model: MultinomialLogit, X, reference: int = 0) -> np.ndarray:

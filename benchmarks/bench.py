@@ -60,12 +60,6 @@ def percentile(values, q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=float), q))
 
 
-def sweep_values(control, points: int) -> list:
-    """A control's values: every step when there are at most ``points``, else an even grid."""
-    values = control.values()
-    return values if len(values) <= points else control.grid(points)
-
-
 def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     """Latency of one widget update per experiment, each control swept over its range.
 
@@ -91,7 +85,7 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     for experiment in ALL:
         prepare(experiment)  # as the widget, when it is displayed
         settings = [experiment.defaults() | {c.name: v} for c in experiment.controls
-                    for v in sweep_values(c, points)]
+                    for v in c.sample(points)]
         cache = redrawer(experiment)
         before = (cache.hits, cache.misses, cache.full)
         wall, cpu, parts = [], [], {"compute": [], "draw": [], "png": []}

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import knobs
+from knobs.studies import depth_budget
 from knobs.ui.exercises import ch13
-from knobs.ui.experiments import budget
 
 
 def _shallow_sawtooth(L):
@@ -23,7 +23,7 @@ def _shallow_sawtooth(L):
 def test_the_solutions_shallow_network_draws_the_sawtooth(L):
     x = np.linspace(0.0, 1.0, 2**12 + 1)[:, None]
     net = _shallow_sawtooth(L)
-    assert np.max(np.abs(net.forward(x) - budget.sawtooth_network(L).forward(x))) < 1e-6
+    assert np.max(np.abs(net.forward(x) - depth_budget.sawtooth_network(L).forward(x))) < 1e-6
     assert knobs.count_parameters(net) == 3 * ch13.shallow_sawtooth_units(L) + 1
 
 
@@ -31,7 +31,7 @@ def test_the_solutions_shallow_network_draws_the_sawtooth(L):
 def test_one_unit_per_kink_is_not_enough(L):
     # every choice of directions for the 2^L - 1 kink units: the best fit still misses
     x = np.linspace(0.0, 1.0, 2**8 + 1)
-    y = budget.sawtooth_network(L).forward(x[:, None]).ravel()
+    y = depth_budget.sawtooth_network(L).forward(x[:, None]).ravel()
     kinks = np.arange(1, 2**L) / 2**L
     for signs in itertools.product((1.0, -1.0), repeat=len(kinks)):
         A = np.column_stack([np.ones_like(x)] + [np.maximum(0.0, s * (x - k))

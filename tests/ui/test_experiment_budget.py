@@ -4,6 +4,7 @@ depth counts as best."""
 import numpy as np
 import pytest
 
+from knobs.studies import depth_budget
 from knobs.ui.experiments import budget
 
 
@@ -13,33 +14,33 @@ def _row(depth, values):
 
 def test_clear_best_compares_the_depths_trial_by_trial():
     separated = [_row(1, [0.1, 0.2]), _row(2, [0.3, 0.4])]
-    assert budget.clear_best(separated, "approximation")["depth"] == 1
-    assert budget.clear_best(separated, "approximation", lowest=False)["depth"] == 2
+    assert depth_budget.clear_best(separated, "approximation")["depth"] == 1
+    assert depth_budget.clear_best(separated, "approximation", lowest=False)["depth"] == 2
     # the ranges overlap (0.3 > 0.2), yet depth 1 is lower in each paired trial
     paired = [_row(1, [0.1, 0.3]), _row(2, [0.2, 0.4])]
-    assert budget.clear_best(paired, "approximation")["depth"] == 1
-    assert budget.trial_wins(paired, "approximation").tolist() == [2, 0]
+    assert depth_budget.clear_best(paired, "approximation")["depth"] == 1
+    assert depth_budget.trial_wins(paired, "approximation").tolist() == [2, 0]
     # the winner changes from one trial to the next: no clear best
     swapped = [_row(1, [0.1, 0.4]), _row(2, [0.2, 0.3])]
-    assert budget.trial_wins(swapped, "approximation").tolist() == [1, 1]
-    assert budget.clear_best(swapped, "approximation") is None
-    assert budget.clear_best(swapped, "approximation", lowest=False) is None
+    assert depth_budget.trial_wins(swapped, "approximation").tolist() == [1, 1]
+    assert depth_budget.clear_best(swapped, "approximation") is None
+    assert depth_budget.clear_best(swapped, "approximation", lowest=False) is None
 
 
 def test_a_near_tie_counts_for_nobody():
     tie = [_row(1, [0.1, 0.1]), _row(2, [0.1 + 1e-9, 0.3]), _row(4, [0.5, 0.5])]
-    assert budget.trial_wins(tie, "approximation").tolist() == [1, 0, 0]
-    assert budget.clear_best(tie, "approximation") is None
-    assert budget.trial_wins(tie, "approximation", margin=0.0).tolist() == [2, 0, 0]
+    assert depth_budget.trial_wins(tie, "approximation").tolist() == [1, 0, 0]
+    assert depth_budget.clear_best(tie, "approximation") is None
+    assert depth_budget.trial_wins(tie, "approximation", margin=0.0).tolist() == [2, 0, 0]
 
 
 def test_trial_wins_needs_two_depths():
     with pytest.raises(ValueError, match="two depths"):
-        budget.trial_wins([_row(1, [0.1, 0.2])], "approximation")
+        depth_budget.trial_wins([_row(1, [0.1, 0.2])], "approximation")
 
 
 def test_trials_collect_every_error_per_depth():
-    r = budget.tradeoff_trials(60, (1, 3), np.random.default_rng(0), trials=3, n_clean=20,
+    r = depth_budget.tradeoff_trials(60, (1, 3), np.random.default_rng(0), trials=3, n_clean=20,
                                n_noisy=8, steps=20, lr=0.02)
     assert len(r["trials"]) == 3 and [s["depth"] for s in r["summary"]] == [1, 3]
     for s in r["summary"]:
@@ -53,11 +54,11 @@ def test_trials_with_a_small_step_are_not_chaotic():
     results = []
     for shift in (0.0, 1e-13):
         rng = np.random.default_rng(13)
-        r = budget.tradeoff(150, (8,), rng, steps=500, lr=0.02, noise=0.3 + shift)
+        r = depth_budget.tradeoff(150, (8,), rng, steps=500, lr=0.02, noise=0.3 + shift)
         results.append(r["rows"][0]["total"])
     assert abs(results[0] - results[1]) < 1e-6
 
 
 def test_trials_need_at_least_two():
     with pytest.raises(ValueError, match="trials"):
-        budget.tradeoff_trials(60, (1,), np.random.default_rng(0), trials=1)
+        depth_budget.tradeoff_trials(60, (1,), np.random.default_rng(0), trials=1)

@@ -13,21 +13,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import knobs.ui.exercises  # noqa: E402
-from knobs.ui.experiments import ALL, Choice  # noqa: E402
+from knobs.ui.experiments import ALL, Choice, Slider  # noqa: E402
 
 IDS = [e.name for e in ALL]
-MAX_STEPS = 41  # sweep every step of a slider with at most this many, else a 41-point grid
-
-
-def sweep_values(control):
-    values = control.values()
-    return values if len(values) <= MAX_STEPS else control.grid(MAX_STEPS)
+MAX_STEPS = 41  # sweep every step of a slider with at most this many, else 41 of its steps
 
 
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
 def test_each_control_over_its_whole_range(experiment):
     for control in experiment.controls:
-        for value in sweep_values(control):
+        for value in control.sample(MAX_STEPS):
             numbers = experiment.run(**{control.name: value})
             assert experiment.report(numbers).strip()
             assert "nan" not in experiment.report(numbers).lower().replace("nand", "")
@@ -100,3 +95,45 @@ def test_live_widget_starts_at_defaults_and_follows_its_controls():
     assert out.outputs[1]["data"]["image/png"]
     b_slider.value = b_slider.max  # an extreme: still a figure and numbers, no error text
     assert "computes TRUE" in out.outputs[0]["text"]
+
+
+@pytest.mark.parametrize("experiment", ALL, ids=IDS)
+def test_sample_is_even_on_the_steps_through_the_default(experiment):
+    for control in experiment.controls:
+        values = control.sample(MAX_STEPS)
+        if isinstance(control, Choice):
+            assert values == list(control.options)
+            continue
+        steps = control.values()
+        assert len(values) <= MAX_STEPS + (control.default not in steps)
+        assert values[0] == control.min and values[-1] == control.max
+        assert control.default in values and values == sorted(set(values))
+        if len(steps) <= MAX_STEPS:
+            assert values == steps
+            continue
+        index = [steps.index(v) for v in values if v in steps]
+        gaps = {b - a for a, b in zip(index[1:-2], index[2:-1], strict=True)}
+        assert len(gaps) == 1  # one stride between the first and the last
+
+
+def test_sample_of_a_fine_slider():
+    s = Slider("x", "x", 0.0, 10.0, 0.01, 3.33)  # 1001 steps
+    values = s.sample(41)
+    assert len(values) <= 41 and 3.33 in values and {0.0, 10.0} <= set(values)
+    inner = np.diff(values[1:-1])
+    np.testing.assert_allclose(inner, inner[0], rtol=1e-9)
+    assert s.sample(2000) == s.values()
+    off = Slider("y", "y", 0.0, 1.0, 0.25, 0.3)  # a default between two steps
+    assert off.sample(41) == [0.0, 0.25, 0.3, 0.5, 0.75, 1.0]
+    for bad in (2, 3.5, True, "41"):
+        with pytest.raises(ValueError, match="at least 3 points"):
+            s.sample(bad)
+
+
+@pytest.mark.parametrize(("step", "value", "shown"), [
+    (0.25, 1.0, "1.00"), (0.1, 0.3, "0.30"), (0.005, 0.015, "0.015"), (1e-5, 2e-5, "0.00002"),
+    (0.05, 1.234, "1.23")])
+def test_readout_has_the_decimals_the_step_needs(step, value, shown):
+    assert Slider("x", "x", 0.0, 1.0, step, 0.0).format(value) == shown
+    assert Slider("n", "n", 1, 9, 1, 3, integer=True).format(4) == "4"
+    assert Choice("c", "c", ("a", "b"), "a").format("b") == "b"

@@ -8,8 +8,9 @@ import pytest
 
 import knobs
 from knobs.analysis import accounting
+from knobs.analysis.checkpoint import predicted_memory
+from knobs.studies import depth_budget, pattern_detector
 from knobs.ui.experiments import budget, sharing
-from knobs.ui.experiments import memory as memory_experiment
 
 # --- accounting: budgets ---------------------------------------------------------------------
 
@@ -64,10 +65,10 @@ def test_budget_experiment_at_the_extremes():
 
 @pytest.mark.parametrize("L", [1, 2, 5, 10])
 def test_sawtooth_has_2_to_the_L_pieces_with_6L_plus_1_parameters(L):
-    net = budget.sawtooth_network(L)
+    net = depth_budget.sawtooth_network(L)
     x = np.linspace(0.0, 1.0, 2**12 + 1)[:, None]
     y = net.forward(x).ravel()
-    assert budget.linear_pieces(y, x.ravel()) == 2**L
+    assert depth_budget.linear_pieces(y, x.ravel()) == 2**L
     assert knobs.count_parameters(net) == 6 * L + 1
     # the tent map composed L times, evaluated directly
     t = x.ravel()
@@ -81,13 +82,13 @@ def test_a_shallow_relu_net_has_one_kink_per_unit(rng):
     net = knobs.Sequential(knobs.Linear.from_arrays(np.ones((7, 1)), -kinks), knobs.ReLU(),
                            knobs.Linear.from_arrays(rng.uniform(0.5, 1.0, size=(1, 7)), [0.0]))
     x = np.linspace(-2, 2, 4001)[:, None]
-    assert budget.linear_pieces(net.forward(x).ravel(), x.ravel()) == 8
+    assert depth_budget.linear_pieces(net.forward(x).ravel(), x.ravel()) == 8
     net[2].W[0, 3] = 0.0   # a unit whose output weight is 0 adds no kink
-    assert budget.linear_pieces(net.forward(x).ravel(), x.ravel()) == 7
+    assert depth_budget.linear_pieces(net.forward(x).ravel(), x.ravel()) == 7
 
 
 def test_tradeoff_runs_and_decomposes(rng):
-    r = budget.tradeoff(60, (1, 3), rng, n_clean=40, n_noisy=10, steps=50)
+    r = depth_budget.tradeoff(60, (1, 3), rng, n_clean=40, n_noisy=10, steps=50)
     assert [row["depth"] for row in r["rows"]] == [1, 3]
     for row in r["rows"]:
         assert row["params"] <= 60
@@ -96,7 +97,7 @@ def test_tradeoff_runs_and_decomposes(rng):
     fig = budget.draw_tradeoff(r)
     assert fig.axes[0].get_ylabel() and fig.axes[1].get_xlabel()
     with pytest.raises(ValueError, match="no network of depth 50 fits"):
-        budget.tradeoff(60, (50,), rng, steps=1)
+        depth_budget.tradeoff(60, (50,), rng, steps=1)
 
 
 # --- sharing ---------------------------------------------------------------------------------
@@ -111,30 +112,30 @@ def test_sharing_ratio_is_one_over_the_patches_over_the_whole_control_box():
 
 
 def test_motif_signals_place_the_motif_where_asked(rng):
-    X, y = sharing.motif_signals(50, 12, [3], rng, noise=0.0)
-    motif = np.where(y[:, :1] > 0.5, 1.0, -1.0) * sharing.MOTIF
+    X, y = pattern_detector.motif_signals(50, 12, [3], rng, noise=0.0)
+    motif = np.where(y[:, :1] > 0.5, 1.0, -1.0) * pattern_detector.MOTIF
     np.testing.assert_array_equal(X[:, 0, 0, 3:7], motif)
     assert np.all(X[:, 0, 0, :3] == 0) and np.all(X[:, 0, 0, 7:] == 0)
     with pytest.raises(ValueError, match="positions must lie in"):
-        sharing.motif_signals(5, 12, [9], rng)
+        pattern_detector.motif_signals(5, 12, [9], rng)
     with pytest.raises(ValueError, match="kind must be"):
-        sharing.detector("dense", 12, 2, rng)
+        pattern_detector.detector("dense", 12, 2, rng)
 
 
 def test_a_shared_detector_generalizes_to_unseen_positions_and_a_local_one_does_not(rng):
-    X, y = sharing.motif_signals(200, 24, range(0, 9), rng)
-    X_right, y_right = sharing.motif_signals(400, 24, range(12, 21), rng)
-    conv, local = (sharing.detector(kind, 24, 4, rng) for kind in ("conv", "local"))
+    X, y = pattern_detector.motif_signals(200, 24, range(0, 9), rng)
+    X_right, y_right = pattern_detector.motif_signals(400, 24, range(12, 21), rng)
+    conv, local = (pattern_detector.detector(kind, 24, 4, rng) for kind in ("conv", "local"))
     for model in (conv, local):
-        sharing.train_detector(model, X, y)
-    assert sharing.accuracy(conv, X_right, y_right) > 0.85
-    assert sharing.accuracy(local, X_right, y_right) < 0.7
+        pattern_detector.train_detector(model, X, y)
+    assert pattern_detector.accuracy(conv, X_right, y_right) > 0.85
+    assert pattern_detector.accuracy(local, X_right, y_right) < 0.7
 
 
 # --- memory experiment -----------------------------------------------------------------------
 
 def test_memory_prediction_matches_accounting():
-    r = memory_experiment.predict(depth=16, batch=256, width=512)
+    r = predicted_memory(depth=16, batch=256, width=512)
     sizes = [512] * 33
     assert r["training"] == accounting.activation_bytes(sizes, 256)
     assert r["inference"] == accounting.activation_bytes(sizes, 256, training=False)

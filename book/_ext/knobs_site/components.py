@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .engine import ALL, BY_NAME
-from .frames import Frames, frames_for, label
+from .frames import Frames, frames_for
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def component_html(frames: Frames, static_uri: str) -> str:
                    for i, (text, report) in enumerate(zip(frames.labels, frames.reports,
                                                           strict=True))],
     }
-    fixed = [f"{c.label} = {label(c, c.default)}" for c in exp.controls if c.name != exp.main]
+    fixed = [f"{c.label} = {c.format(c.default)}" for c in exp.controls if c.name != exp.main]
     fixed_note = (f"The other controls stay at their defaults ({', '.join(fixed)}). "
                   if fixed else "")
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")

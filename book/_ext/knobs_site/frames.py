@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import math
 import os
 import pathlib
 import shutil
@@ -29,7 +28,7 @@ from .engine import ALL, BY_NAME, PACKAGE, use_book_style
 logger = logging.getLogger(__name__)
 
 VERSION = "2"    # bump to invalidate cached frames when the frame format changes
-MAX_FRAMES = 41  # a finer main control is sampled at most ~41 values, default included
+MAX_FRAMES = 41  # a finer main control is sampled at most 41 values, default included
 
 
 @dataclass
@@ -53,30 +52,10 @@ class Frames:
 
 
 def main_values(experiment) -> tuple[list, int]:
-    """The main control's values to precompute (at most MAX_FRAMES) and the default's index."""
+    """The main control's values to precompute (``Slider.sample``) and the default's index."""
     control = experiment.control(experiment.main)
-    values = control.values()
-    default = control.default
-    if len(values) > MAX_FRAMES:  # every k-th step, evenly spaced, both extremes kept
-        k = math.ceil((len(values) - 1) / (MAX_FRAMES - 1))
-        values = values[::k] + ([values[-1]] if (len(values) - 1) % k else [])
-    if default not in values:  # the page opens at the default, as the notebook does
-        values.append(default)
-        if not isinstance(default, str):
-            values.sort()
-    return values, values.index(default)
-
-
-def label(control, value) -> str:
-    """The value as the notebook's widget shows it (readout ``.2f`` for floats), with more
-    decimals when the step needs them (a step of 0.005 must not show 0.05 twice)."""
-    if hasattr(control, "options"):
-        return str(value)
-    if control.integer:
-        return str(int(value))
-    step = f"{control.step:.10g}"
-    decimals = len(step.split(".")[1]) if "." in step and "e" not in step else 2
-    return f"{value:.{max(2, decimals)}f}"
+    values = control.sample(MAX_FRAMES)
+    return values, values.index(control.default)
 
 
 def _png(fig) -> bytes:
@@ -115,7 +94,7 @@ def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
     values, default_index = main_values(experiment)
     control = experiment.control(experiment.main)
     folder, key = _cache_folder(experiment, cache, fingerprint)
-    labels = [label(control, v) for v in values]
+    labels = [control.format(v) for v in values]
     if (folder / "reports.json").exists():
         reports = json.loads((folder / "reports.json").read_text())
         images = [(folder / f"{i:02d}.png").read_bytes() for i in range(len(values))]

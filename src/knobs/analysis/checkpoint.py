@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from knobs.analysis import accounting
 from knobs.analysis.accounting import segment_bounds
 from knobs.analysis.training_memory import inference_forward, peak_bytes, release_all
 from knobs.nn.module import Sequential
@@ -83,3 +84,24 @@ def checkpointed_peak(model: Sequential, loss, X, target, segments: int,
 
     result, peak = peak_bytes(step, warmup=step, repeats=repeats)
     return peak, result.layer_forwards
+
+
+def stack_sizes(depth: int, width: int) -> list[int]:
+    """Widths of the ``2 depth + 1`` arrays a (Linear, ReLU) stack passes along."""
+    return [width] * (2 * depth + 1)
+
+
+def predicted_memory(depth: int, batch: int, width: int) -> dict:
+    """Bytes of the parameters and of the activations kept in the three modes (inference,
+    training, training with ``sqrt_segments`` checkpoints) of ``depth`` (Linear, ReLU) pairs of
+    ``width`` units on ``width`` inputs in float64, counted by ``accounting``."""
+    sizes = stack_sizes(depth, width)
+    params = accounting.dense_parameter_count([width] * (depth + 1)) * 8
+    segments = sqrt_segments(len(sizes) - 1)
+    return {
+        "params": params,
+        "inference": accounting.activation_bytes(sizes, batch, training=False),
+        "training": accounting.activation_bytes(sizes, batch),
+        "checkpointed": accounting.checkpointed_activation_bytes(sizes, batch, segments),
+        "segments": segments,
+    }

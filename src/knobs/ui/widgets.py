@@ -132,7 +132,8 @@ def controls(experiment: Experiment) -> dict:
         else:
             made[c.name] = w.FloatSlider(min=c.min, max=c.max, step=c.step, value=c.default,
                                          description=c.label, continuous_update=False,
-                                         style=style, readout_format=".2f")
+                                         style=style,
+                                         readout_format=f".{c.decimals}f")
     return made
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from knobs.analysis import accounting
-from knobs.ui.experiments.budget import trial_wins
+from knobs.studies.depth_budget import trial_wins
 from knobs.ui.selfcheck import CheckResult, check
 
 
@@ -51,14 +51,14 @@ def check_shallow_sawtooth(answer) -> CheckResult:
 
 
 def clean_wins(result: dict) -> np.ndarray:
-    """For each depth of ``budget.tradeoff_trials``'s ``result``, in how many trials it has the
-    lowest clean-data (``approximation``) error of all depths."""
+    """For each depth of ``depth_budget.tradeoff_trials``'s ``result``, in how many trials it has
+    the lowest clean-data (``approximation``) error of all depths."""
     return trial_wins(result["summary"], "approximation")
 
 
 def check_clean_wins(answer, result: dict | None = None) -> CheckResult:
     """The number of trials each depth wins on clean data, in the order of the depths, for the
-    chapter's ``result`` of ``budget.tradeoff_trials``."""
+    chapter's ``result`` of ``depth_budget.tradeoff_trials``."""
     if answer is None or answer is Ellipsis:
         return check(None, 0, name="Your list of counts")
     if result is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 
@@ -56,6 +57,39 @@ class Slider:
         values = np.round(np.linspace(self.min, self.max, count), 10)
         return [int(v) for v in values] if self.integer else [float(v) for v in values]
 
+    def sample(self, points: int) -> list:
+        """At most ``points`` of the slider's values, for sweeps, benchmarks and the site's frames.
+
+        Every step when there are at most ``points``; else every k-th step, aligned so that the
+        default is one of them (the site opens there) and with both extremes added, so the steps
+        are even except, possibly, the first and the last.
+        """
+        if isinstance(points, bool) or not isinstance(points, int) or points < 3:
+            raise ValueError(f"sample needs an int of at least 3 points, got {points!r}")
+        values = self.values()
+        if len(values) > points:
+            home = min(range(len(values)), key=lambda i: abs(values[i] - self.default))
+            k = math.ceil((len(values) - 1) / (points - 1))
+            while True:
+                chosen = sorted({0, len(values) - 1, *range(home % k, len(values), k)})
+                if len(chosen) <= points:
+                    break
+                k += 1
+            values = [values[i] for i in chosen]
+        if self.default not in values:  # a default between steps: the widget still opens there
+            values = sorted(values[:-1] + [self.default, values[-1]])
+        return values
+
+    @property
+    def decimals(self) -> int:
+        """Decimals of the readout: two, or more when the step needs them (0.005 is not 0.01)."""
+        places = -Decimal(f"{self.step:.10g}").normalize().as_tuple().exponent
+        return 0 if self.integer else max(2, places)
+
+    def format(self, value) -> str:
+        """The value as the notebook's slider and the site's slider show it."""
+        return str(int(value)) if self.integer else f"{value:.{self.decimals}f}"
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -80,6 +114,13 @@ class Choice:
 
     def values(self) -> list:
         return list(self.options)
+
+    def sample(self, points: int = 0) -> list:
+        """Every option: a menu is always swept whole."""
+        return list(self.options)
+
+    def format(self, value) -> str:
+        return str(value)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocator
 
 from knobs.analysis import accounting
-from knobs.analysis.checkpoint import sqrt_segments
+from knobs.analysis.checkpoint import predicted_memory
 from knobs.ui.experiments.base import Experiment, Slider
 from knobs.ui.plotting import PALETTE, new_figure
 
@@ -44,30 +44,11 @@ def _byte_axis(ax) -> None:
     ax.yaxis.set_minor_locator(NullLocator())
 
 
-def module_sizes(depth: int, width: int) -> list[int]:
-    """Widths of the ``2 depth + 1`` arrays a (Linear, ReLU) stack passes along."""
-    return [width] * (2 * depth + 1)
-
-
-def predict(depth: int, batch: int, width: int) -> dict:
-    """Bytes of parameters, gradients and activations in the three modes."""
-    sizes = module_sizes(depth, width)
-    params = accounting.dense_parameter_count([width] * (depth + 1)) * 8
-    segments = sqrt_segments(len(sizes) - 1)
-    return {
-        "params": params,
-        "inference": accounting.activation_bytes(sizes, batch, training=False),
-        "training": accounting.activation_bytes(sizes, batch),
-        "checkpointed": accounting.checkpointed_activation_bytes(sizes, batch, segments),
-        "segments": segments,
-    }
-
-
 def compute(depth: int, batch: int, width: int) -> dict:
-    here = predict(depth, batch, width)
+    here = predicted_memory(depth, batch, width)
     # the slider's whole range (so the curves do not jump as the depth moves), and this depth
     depths = np.unique(np.r_[np.geomspace(1, MAX_DEPTH, 16).round(), depth].astype(int))
-    rows = [predict(int(L), batch, width) for L in depths]
+    rows = [predicted_memory(int(L), batch, width) for L in depths]
     curves = {k: np.array([row[k] for row in rows])
               for k in ("params", "inference", "training", "checkpointed")}
     return {"depth": depth, "batch": batch, "width": width, **here, "depths": depths,

@@ -2,6 +2,7 @@
 experiment with a CSS class, which the extension reads from the stored widget state."""
 
 import json
+import pathlib
 import types
 
 import matplotlib
@@ -16,10 +17,11 @@ from sphinx.errors import ExtensionError  # noqa: E402
 
 import knobs.ui.widgets as widgets  # noqa: E402
 from knobs.ui.experiments import ALL, gates  # noqa: E402
-from knobs_site import components  # noqa: E402
+from knobs_site import components, pages  # noqa: E402
 from knobs_site.frames import Frames  # noqa: E402
 
 GATES = gates.EXPERIMENT
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def stored_state(box) -> dict:
@@ -33,8 +35,8 @@ def test_the_extension_finds_each_live_box_by_its_experiment_class(experiment, m
     monkeypatch.setattr(widgets, "prepare", lambda experiment: ())
     box = widgets.build_live(experiment)
     model = stored_state(box)[box.model_id]["state"]
-    assert components.LIVE_CLASS in model["_dom_classes"]
-    assert components.experiment_for("page", box.model_id, model) is experiment
+    assert pages.LIVE_CLASS in model["_dom_classes"]
+    assert pages.experiment_for("page", box.model_id, model) is experiment
 
 
 @pytest.mark.parametrize("classes, message", [
@@ -44,7 +46,27 @@ def test_the_extension_finds_each_live_box_by_its_experiment_class(experiment, m
 ], ids=["unknown", "none", "several"])
 def test_a_box_naming_no_known_experiment_is_a_build_error(classes, message):
     with pytest.raises(ExtensionError, match=message):
-        components.experiment_for("page", "m1", {"_dom_classes": classes})
+        pages.experiment_for("page", "m1", {"_dom_classes": classes})
+
+
+def test_a_page_says_which_experiments_it_shows():
+    boxes = [widgets.build_live(e) for e in (GATES, ALL[1])]
+    state = {k: v for box in boxes for k, v in stored_state(box).items()}
+    assert pages.experiments_in("page", state) == [GATES, ALL[1]]
+    assert pages.experiments_in("page", {}) == []
+
+
+def test_every_experiment_is_shown_by_exactly_one_chapter():
+    shown = {}
+    for notebook in sorted(ROOT.glob("book/**/*.ipynb")):
+        if "_build" in notebook.parts or ".ipynb_checkpoints" in notebook.parts:
+            continue
+        state = (json.loads(notebook.read_text(encoding="utf-8"))["metadata"]
+                 .get("widgets", {}).get(components.WIDGET_STATE, {}).get("state", {}))
+        for experiment in pages.experiments_in(notebook.name, state):
+            shown.setdefault(experiment.name, []).append(notebook.name)
+    assert {name: where for name, where in shown.items() if len(where) != 1} == {}
+    assert sorted(shown) == sorted(e.name for e in ALL), "an experiment no chapter shows"
 
 
 def _page(*model_ids: str) -> nodes.document:
@@ -58,7 +80,7 @@ def _page(*model_ids: str) -> nodes.document:
 
 
 def _app(state: dict, monkeypatch):
-    monkeypatch.setattr(components, "_widget_state", lambda app, docname: state)
+    monkeypatch.setattr(components, "widget_state", lambda app, docname: state)
     frames = Frames(GATES, labels=["-1.50"], reports=["the gates report"], images=[b"png"],
                     default_index=0, key="0" * 64)
     builder = types.SimpleNamespace(format="html", get_target_uri=lambda docname: docname)
@@ -69,7 +91,7 @@ def test_a_live_box_becomes_its_experiments_component(monkeypatch):
     state = {"live": {"state": {"_dom_classes": ["knobs-live", "knobs-experiment-gates"]}},
              "other": {"state": {"_dom_classes": ["knobs-experiment-depth"]}}}  # not live()
     doctree = _page("live", "other")
-    components.replace_live_widgets(_app(state, monkeypatch), doctree, GATES.chapter)
+    components.replace_live_widgets(_app(state, monkeypatch), doctree, "page")
     first, second = doctree.children
     assert 'id="knobs-static-gates"' in first.astext() and "the gates report" in first.astext()
     assert components.WIDGET_VIEW in second.astext(), "another widget stays a widget"
@@ -78,4 +100,4 @@ def test_a_live_box_becomes_its_experiments_component(monkeypatch):
 def test_a_page_whose_live_box_names_an_unknown_experiment_stops_the_build(monkeypatch):
     state = {"live": {"state": {"_dom_classes": ["knobs-live", "knobs-experiment-nonesuch"]}}}
     with pytest.raises(ExtensionError, match="nonesuch"):
-        components.replace_live_widgets(_app(state, monkeypatch), _page("live"), GATES.chapter)
+        components.replace_live_widgets(_app(state, monkeypatch), _page("live"), "page")

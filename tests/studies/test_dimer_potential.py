@@ -79,3 +79,9 @@ def test_far_field_refuses_other_architectures():
         dimer.far_field_energy(bad)
     with pytest.raises(ValueError, match="same size"):
         dimer.fit_atomic_network([1.0, 2.0], [1.0], 0.5, 2, rng, steps=1)
+
+
+def test_the_h2_reference_curve_ends_at_two_free_atoms():
+    far, bottom = dimer.h2_reference([1e3, dimer.H2_MORSE["r_e"]])
+    assert far == pytest.approx(2 * dimer.E_H_ATOM, abs=1e-12)
+    assert bottom == pytest.approx(2 * dimer.E_H_ATOM - dimer.H2_MORSE["D_e"], abs=1e-12)

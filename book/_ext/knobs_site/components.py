@@ -9,22 +9,17 @@ import json
 import re
 
 from docutils import nodes
-from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from .engine import ALL, BY_NAME
 from .frames import Frames, frames_for
+from .pages import LIVE_CLASS, experiment_for, widget_state
 
 logger = logging.getLogger(__name__)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# the CSS classes the engine's live() gives its widget box: every such box, and which one it is
-LIVE_CLASS = "knobs-live"
-EXPERIMENT_CLASS = "knobs-experiment-"  # + the experiment's name
 
 
 def _alt(experiment, control, text: str) -> str:
@@ -75,42 +70,10 @@ def component_html(frames: Frames, static_uri: str) -> str:
 """
 
 
-def _widget_state(app: Sphinx, docname: str) -> dict:
-    """The widget state myst-nb read with this page (not the file now: it may have changed)."""
-    js = NbMetadataCollector.get_js_files(app.env, docname).get("ipywidgets_state")
-    if not js:
-        return {}
-    return json.loads(js[1]["body"]).get("state", {})
-
-
-def experiment_for(docname: str, model_id: str, model: dict):
-    """The experiment a live() box names with its CSS class ``knobs-experiment-<name>``.
-
-    ``model`` is the box's stored widget state (``_dom_classes`` among it). A box that names no
-    experiment the engine knows (``engine.BY_NAME``), or several, stops the build.
-    """
-    names = [c.removeprefix(EXPERIMENT_CLASS) for c in model.get("_dom_classes", ())
-             if c.startswith(EXPERIMENT_CLASS)]
-    where = f"knobs_site: {docname}: the live() widget box {model_id}"
-    if not names:
-        raise ExtensionError(f"{where} has no CSS class {EXPERIMENT_CLASS}<name>: its stored "
-                             f"output is older than that class (refresh the notebook: "
-                             f"make refresh NB={docname}.ipynb)")
-    if len(names) > 1:
-        raise ExtensionError(f"{where} names several experiments: {', '.join(names)}")
-    if names[0] not in BY_NAME:
-        raise ExtensionError(f"{where} names the experiment {names[0]!r} (CSS class "
-                             f"{EXPERIMENT_CLASS}{names[0]}), which the engine does not have "
-                             f"(it has: {', '.join(sorted(BY_NAME))}); a renamed experiment? "
-                             f"Refresh the notebook: make refresh NB={docname}.ipynb")
-    return BY_NAME[names[0]]
-
-
 def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html":
         return
-    state = _widget_state(app, docname)
-    shown = set()
+    state = widget_state(app, docname)
     static_uri = relative_uri(app.builder.get_target_uri(docname), "_static")
     for raw in list(doctree.findall(nodes.raw)):
         match = re.search(r'"model_id":\s*"(\w+)"', raw.astext())
@@ -119,20 +82,8 @@ def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> 
         model = state.get(match[1], {}).get("state", {})
         if LIVE_CLASS not in model.get("_dom_classes", ()):
             continue  # another widget: the widget manager renders it from the embedded state
-        experiment = experiment_for(docname, match[1], model)
-        if experiment.chapter != docname:
-            logger.warning(f"a live() widget box ({match[1]}) shows the experiment "
-                           f"{experiment.name!r}, whose chapter is {experiment.chapter!r}",
-                           location=docname, type="knobs", subtype="experiment")
-            continue
-        frames = frames_for(app, experiment)
+        frames = frames_for(app, experiment_for(docname, match[1], model))
         raw.replace_self(nodes.raw("", component_html(frames, static_uri), format="html"))
-        shown.add(experiment.name)
-    for experiment in ALL:
-        if experiment.chapter == docname and experiment.name not in shown:
-            logger.warning(f"experiment {experiment.name!r} names this chapter but the page "
-                           "shows no live() widget for it (refresh the notebook?)",
-                           location=docname, type="knobs", subtype="experiment")
 
 
 def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,

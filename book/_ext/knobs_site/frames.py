@@ -24,6 +24,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from .engine import ALL, BY_NAME, PACKAGE, use_book_style
+from .pages import experiments_on
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ def precompute_frames(app: Sphinx, env) -> None:
     published in ``_static/knobs/`` (also for pages an incremental build does not rewrite)."""
     if app.builder.format != "html":
         return
-    experiments = [e for e in ALL if e.chapter in env.found_docs]
+    shown = {e.name: e for doc in sorted(env.found_docs) for e in experiments_on(app, doc)}
+    experiments = [e for e in ALL if e.name in shown]  # chapter order, each once
     cache, fingerprint = _frame_cache(app)
     todo = [e.name for e in experiments if not is_cached(e, cache, fingerprint)]
     if todo:
@@ -174,6 +176,6 @@ def frames_for(app: Sphinx, experiment) -> Frames:
     """The frames ``precompute_frames`` made for the experiment."""
     store = getattr(app, "_knobs_frames", {})
     if experiment.name not in store:
-        raise ExtensionError(f"knobs_site: no frames for {experiment.name!r}: its chapter "
-                             f"{experiment.chapter!r} was not among the documents found")
+        raise ExtensionError(f"knobs_site: no frames for {experiment.name!r}: no page of this "
+                             "build showed its live() box when the frames were computed")
     return store[experiment.name]

@@ -59,6 +59,11 @@ class Activation(Module):
         return f"{type(self).__name__}()"
 
 
+def _zeros(z) -> np.ndarray:
+    """A derivative that vanishes everywhere, shaped like ``z``."""
+    return np.zeros_like(np.asarray(z, dtype=np.float64))
+
+
 class Identity(Activation):
     """``f(z) = z``: a linear neuron."""
 
@@ -72,7 +77,7 @@ class Identity(Activation):
 
     @staticmethod
     def second_derivative(z):
-        return np.zeros_like(np.asarray(z, dtype=np.float64))
+        return _zeros(z)
 
 
 class Step(Activation):
@@ -87,11 +92,11 @@ class Step(Activation):
 
     @staticmethod
     def derivative(z):
-        return np.zeros_like(np.asarray(z, dtype=np.float64))
+        return _zeros(z)
 
     @staticmethod
     def second_derivative(z):
-        return np.zeros_like(np.asarray(z, dtype=np.float64))
+        return _zeros(z)
 
 
 class Sigmoid(Activation):

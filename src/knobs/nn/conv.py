@@ -96,6 +96,22 @@ def col2im(dP, image_shape, kernel, stride=1, padding=0) -> np.ndarray:
     return dXp[:, :, ph:ph + H, pw:pw + W]
 
 
+def _patch_geometry(layer: Module, c_in, c_out, kernel, stride, padding) -> int:
+    """Check and set what Conv2d and LocallyConnected2d share; return a patch's length."""
+    layer.c_in, layer.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
+    layer.kernel, layer.stride = int_pair(kernel, "kernel"), int_pair(stride, "stride")
+    layer.padding = int_pair(padding, "padding", allow_zero=True)
+    return layer.c_in * layer.kernel[0] * layer.kernel[1]
+
+
+def _fresh_gradients(layer: Module) -> None:
+    """Zero gradients of the layer's shape, and nothing kept from a forward pass yet."""
+    layer.dW = np.zeros_like(layer.W)
+    layer.db = None if layer.b is None else np.zeros_like(layer.b)
+    layer.X_shape = None
+    layer.P = None
+
+
 class Conv2d(Module):
     """A 2-D convolution as ``im2col`` plus one shared dense weight matrix.
 
@@ -114,16 +130,10 @@ class Conv2d(Module):
 
     def __init__(self, c_in: int, c_out: int, kernel, stride=1, padding=0, bias: bool = True,
                  init="xavier_uniform", bias_init="zeros", rng: np.random.Generator | None = None):
-        self.c_in, self.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
-        self.kernel, self.stride = int_pair(kernel, "kernel"), int_pair(stride, "stride")
-        self.padding = int_pair(padding, "padding", allow_zero=True)
-        n_in = self.c_in * self.kernel[0] * self.kernel[1]
+        n_in = _patch_geometry(self, c_in, c_out, kernel, stride, padding)
         self.W = _init.initialize(init, (self.c_out, n_in), rng)
         self.b = _init.initialize(bias_init, (self.c_out,), rng) if bias else None
-        self.dW = np.zeros_like(self.W)
-        self.db = None if self.b is None else np.zeros_like(self.b)
-        self.X_shape = None
-        self.P = None
+        _fresh_gradients(self)
 
     def forward(self, X) -> np.ndarray:
         X = _check_images(X, self.c_in)
@@ -172,21 +182,15 @@ class LocallyConnected2d(Module):
     def __init__(self, c_in: int, c_out: int, image_size, kernel, stride=1, padding=0,
                  bias: bool = True, init="xavier_uniform", bias_init="zeros",
                  rng: np.random.Generator | None = None):
-        self.c_in, self.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
+        n_in = _patch_geometry(self, c_in, c_out, kernel, stride, padding)
         self.image_size = int_pair(image_size, "image_size")
-        self.kernel, self.stride = int_pair(kernel, "kernel"), int_pair(stride, "stride")
-        self.padding = int_pair(padding, "padding", allow_zero=True)
         self.out_shape = output_shape(self.image_size, self.kernel, self.stride, self.padding)
         patches = self.out_shape[0] * self.out_shape[1]
-        n_in = self.c_in * self.kernel[0] * self.kernel[1]
         # each position draws its filter bank exactly as Conv2d draws its single one
         self.W = np.stack([_init.initialize(init, (self.c_out, n_in), rng) for _ in range(patches)])
         self.b = (np.stack([_init.initialize(bias_init, (self.c_out,), rng)
                             for _ in range(patches)]) if bias else None)
-        self.dW = np.zeros_like(self.W)
-        self.db = None if self.b is None else np.zeros_like(self.b)
-        self.X_shape = None
-        self.P = None
+        _fresh_gradients(self)
 
     def forward(self, X) -> np.ndarray:
         X = _check_images(X, self.c_in)

@@ -71,6 +71,12 @@ def morse(r, D_e: float, a: float, r_e: float, E_inf: float = 0.0) -> np.ndarray
     return E_inf + D_e * ((1.0 - np.exp(-a * (r - r_e))) ** 2 - 1.0)
 
 
+def h2_reference(r) -> np.ndarray:
+    """The reference curve the book fits: ``morse`` with ``H2_MORSE``, whose far field is the
+    energy of two free H atoms (``2 E_H_ATOM``)."""
+    return morse(r, **H2_MORSE, E_inf=2 * E_H_ATOM)
+
+
 def lennard_jones(r, epsilon: float, sigma: float, E_inf: float = 0.0) -> np.ndarray:
     """``E_inf + 4 ε [(σ/r)¹² - (σ/r)⁶]``: minimum ``E_inf - ε`` at ``r = 2^{1/6} σ``."""
     r = np.asarray(r, dtype=np.float64)

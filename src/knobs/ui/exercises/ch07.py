@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from knobs.analysis import symmetry_breaking
-from knobs.studies import logic_gates as gates
+from knobs.studies import logic_gates
 from knobs.ui.selfcheck import CheckResult, check
 
 # the exercise's network: 6 hidden units, units 3 and 5 start as copies of unit 0, unit 4 as a
@@ -26,8 +26,8 @@ def copies_network(seed: int = 3):
     for copy, original in COPIES.items():
         first.W[copy], first.b[copy] = first.W[original], first.b[original]
         last.W[:, copy] = last.W[:, original]
-    symmetry_breaking.train_recording(model, gates.INPUTS, gates.targets_of("XOR")[:, None],
-                                      lr=0.2, steps=400)
+    xor = logic_gates.targets_of("XOR")[:, None]
+    symmetry_breaking.train_recording(model, logic_gates.INPUTS, xor, lr=0.2, steps=400)
     return model
 
 

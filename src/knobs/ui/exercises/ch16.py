@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knobs.analysis import accounting, moments
-from knobs.analysis import fixed_points as recurrence
+from knobs.analysis import accounting, fixed_points, moments
 from knobs.analysis.logistic import hessian_at_zero
 from knobs.nn.activations import Sigmoid, Tanh, sigmoid
 from knobs.nn.linear import Linear
@@ -18,8 +17,7 @@ from knobs.nn.losses import MSELoss
 from knobs.nn.module import Sequential, train_step
 from knobs.nn.norm import BatchNorm1d
 from knobs.nn.optim import SGD
-from knobs.studies import calibration, fairness
-from knobs.studies import logic_gates as gates
+from knobs.studies import calibration, fairness, logic_gates
 from knobs.ui.selfcheck import CheckResult, check
 
 # Problem 4: the statistics of z = wᵀx + b for x ~ N(mu, Sigma).
@@ -34,8 +32,8 @@ NEURON_B = 0.3
 NEURON_Y = 1.0
 
 # Problem 7: the four XOR points for the carbon-copy network.
-XOR_X = gates.INPUTS
-XOR_Y = gates.targets_of("XOR")[:, None]
+XOR_X = logic_gates.INPUTS
+XOR_Y = logic_gates.targets_of("XOR")[:, None]
 
 # Problems 9 and 11: a dense network and a deep, narrow one for MNIST-sized inputs.
 MLP_SIZES = [784, 256, 128, 10]
@@ -270,9 +268,9 @@ def check_converging(answer) -> CheckResult:
     for a in RECURRENCE_A:
         if a == 1.0:  # x_t = 2t: no fixed point at all
             continue
-        star = recurrence.affine_fixed_point(a, 2.0)
+        star = fixed_points.affine_fixed_point(a, 2.0)
         # two late steps: close to x* at both means settled, not just passing by
-        late = recurrence.affine_closed_form(a, 2.0, 0.0, np.array([3000, 3001]))
+        late = fixed_points.affine_closed_form(a, 2.0, 0.0, np.array([3000, 3001]))
         if np.all(np.abs(late - star) < 1e-6):
             converging.add(a)
     return check(answer, converging, name="Your set",

@@ -132,5 +132,4 @@ EXPERIMENT = Experiment(
          "in ten bins, for the model with its trained bias (squares) and with the bias shifted by "
          "the change in prior log-odds (circles), next to the diagonal of perfect calibration. "
          "Marker size shows how many patients fall in each bin."),
-    chapter="book/part4/15-applications",
 )

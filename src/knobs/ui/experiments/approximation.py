@@ -106,5 +106,4 @@ EXPERIMENT = Experiment(
          "piecewise-linear approximation, with dots at the kinks placed by the biases. Right: "
          "the largest error against the number of hidden units on log-log axes, with a dashed "
          "1/n² reference line and the current width highlighted."),
-    chapter="book/part3/10-universal-approximation",
 )

@@ -82,7 +82,7 @@ class Slider:
 
     @property
     def decimals(self) -> int:
-        """Decimals of the readout: two, or more when the step needs them (0.005 is not 0.01)."""
+        """How many decimals the readout shows (two, or more when the step needs them)."""
         places = -Decimal(f"{self.step:.10g}").normalize().as_tuple().exponent
         return 0 if self.integer else max(2, places)
 
@@ -135,7 +135,6 @@ class Experiment:
     controls: tuple
     main: str
     alt: str = ""
-    chapter: str = ""
 
     def __post_init__(self):
         names = [c.name for c in self.controls]

@@ -76,7 +76,6 @@ EXPERIMENT = Experiment(
     alt=("Widest hidden-layer width that fits the parameter budget for each depth from 1 to 16, "
          "by the rule (L-1)m² + dm and by the exact count with biases and an output unit; the "
          "width falls quickly as layers are added, and the two curves nearly coincide."),
-    chapter="book/part3/13-width-vs-depth",
 )
 
 

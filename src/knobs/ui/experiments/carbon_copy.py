@@ -8,13 +8,13 @@ import numpy as np
 
 from knobs.analysis import symmetry_breaking
 from knobs.analysis.roundoff import below
-from knobs.studies import logic_gates as gates
+from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Choice, Experiment, Slider
 from knobs.ui.plotting import PALETTE, cover, new_figure
 from knobs.validate import positive_float
 
-X = gates.INPUTS                                  # the four corners of the unit square
-Y = gates.targets_of("XOR")[:, None]              # XOR: needs more than one hidden unit
+X = logic_gates.INPUTS                                  # the four corners of the unit square
+Y = logic_gates.targets_of("XOR")[:, None]              # XOR: needs more than one hidden unit
 N_HIDDEN = 4
 LR = 0.2
 STEPS = 400
@@ -147,5 +147,4 @@ EXPERIMENT = Experiment(
          "single unit can do; an early loss above 0.7 is marked off scale. Right: "
          "the largest distance between two hidden units on a symmetric-log axis; it stays at "
          "zero (to rounding) under constant initialization and grows when the symmetry is broken."),
-    chapter="book/part2/07-symmetry",
 )

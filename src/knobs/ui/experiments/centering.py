@@ -126,5 +126,4 @@ EXPERIMENT = Experiment(
     alt=("The loss minus its minimum against the gradient-descent step, on a log scale, for raw "
          "features (orange) and centered features (blue), with the tolerance as a dotted line; "
          "the title gives the condition number of the Hessian at (w, b) = 0 for both."),
-    chapter="book/part4/16-problems",
 )

@@ -118,5 +118,4 @@ EXPERIMENT = Experiment(
          "three dense layers, each pair labelled with the layer's widths and its total. Right: "
          "on a log scale, the bytes of the parameters, of their gradient and of the full "
          "Hessian, with dashed lines at 16 GB and 80 GB."),
-    chapter="book/part3/11-counting-knobs",
 )

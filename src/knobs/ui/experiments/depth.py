@@ -199,5 +199,4 @@ EXPERIMENT = Experiment(
          "measured in four networks built by the engine (thin lines) with their geometric mean "
          "(dots) and predicted by the mean-field recursion (dashed line), with a dotted "
          "reference line at the input variance 1."),
-    chapter="book/part1/03-initialization",
 )

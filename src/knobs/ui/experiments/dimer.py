@@ -16,7 +16,7 @@ import numpy as np
 from knobs.nn.activations import Tanh
 from knobs.nn.linear import Linear
 from knobs.nn.module import Sequential
-from knobs.studies import dimer_potential as dimer
+from knobs.studies import dimer_potential
 from knobs.ui.experiments.base import Experiment, Slider
 from knobs.ui.plotting import PALETTE, new_figure
 
@@ -25,7 +25,7 @@ N_HIDDEN = 4
 SEED = 9
 GRAD_TOL = 1e-11       # the fit is finished to this gradient tolerance, as in the chapter
 R_TRAIN = np.geomspace(0.6, 5.0, 60)   # denser where the curve bends
-E_TRAIN = dimer.morse(R_TRAIN, **dimer.H2_MORSE, E_inf=2 * dimer.E_H_ATOM)
+E_TRAIN = dimer_potential.h2_reference(R_TRAIN)
 R_PLOT = np.linspace(0.6, 8.0, 150)
 R_FAR = 100.0          # Å: G = exp(-η r²) is below 1e-200 here for every η of the slider
 
@@ -33,7 +33,7 @@ R_FAR = 100.0          # Å: G = exp(-η r²) is below 1e-200 here for every η 
 @lru_cache(maxsize=1)
 def fitted() -> tuple[np.ndarray, ...]:
     """The fitted parameters ``(W1, b1, W2, b2)`` (computed once, then reused)."""
-    model, _ = dimer.fit_atomic_network(R_TRAIN, E_TRAIN, ETA_FIT, N_HIDDEN,
+    model, _ = dimer_potential.fit_atomic_network(R_TRAIN, E_TRAIN, ETA_FIT, N_HIDDEN,
                                         np.random.default_rng(SEED), steps=2000, lr=0.2,
                                         grad_tol=GRAD_TOL)
     return tuple(a.copy() for a in (model[1].W, model[1].b, model[3].W, model[3].b))
@@ -44,27 +44,27 @@ def network(eta: float, unit: int = 1, delta_b: float = 0.0) -> Sequential:
     W1, b1, W2, b2 = fitted()
     b1 = b1.copy()
     b1[unit - 1] += delta_b
-    return Sequential(dimer.GaussianDescriptor(eta), Linear.from_arrays(W1, b1), Tanh(),
+    return Sequential(dimer_potential.GaussianDescriptor(eta), Linear.from_arrays(W1, b1), Tanh(),
                       Linear.from_arrays(W2, b2))
 
 
 def compute(eta: float, unit: int, delta_b: float) -> dict:
     """Curves and far fields of the fitted network and of its modified copy."""
     base, model = network(ETA_FIT), network(eta, unit, delta_b)
-    E = dimer.dimer_energy(model, R_PLOT)
+    E = dimer_potential.dimer_energy(model, R_PLOT)
     k = unit - 1
     v, b = model[3].W[0, k], fitted()[1][k]
     return {
         "eta": float(eta), "unit": int(unit), "delta_b": float(delta_b),
-        "r": R_PLOT, "E": E, "E_fit": dimer.dimer_energy(base, R_PLOT),
-        "E_ref": dimer.morse(R_PLOT, **dimer.H2_MORSE, E_inf=2 * dimer.E_H_ATOM),
-        "far_bias": 2 * dimer.far_field_energy(model),
-        "far_model": float(dimer.dimer_energy(model, np.array([R_FAR]))[0]),
-        "far_fit": 2 * dimer.far_field_energy(base),
+        "r": R_PLOT, "E": E, "E_fit": dimer_potential.dimer_energy(base, R_PLOT),
+        "E_ref": dimer_potential.h2_reference(R_PLOT),
+        "far_bias": 2 * dimer_potential.far_field_energy(model),
+        "far_model": float(dimer_potential.dimer_energy(model, np.array([R_FAR]))[0]),
+        "far_fit": 2 * dimer_potential.far_field_energy(base),
         "predicted_shift": float(2 * v * (np.tanh(b + delta_b) - np.tanh(b))),
         "v": float(v), "b": float(b),
         "r_min": float(R_PLOT[np.argmin(E)]), "E_min": float(E.min()),
-        "E_true_far": 2 * dimer.E_H_ATOM,
+        "E_true_far": 2 * dimer_potential.E_H_ATOM,
     }
 
 
@@ -92,7 +92,7 @@ def energy_limits() -> tuple[float, float]:
     The energy at each ``r`` (and the far field) is monotonic in the shifted bias (``tanh`` is),
     so the extremes over ``Δb`` lie at the ends of its slider; ``η`` and the unit are swept.
     """
-    lo, hi = float(E_TRAIN.min()), 2 * dimer.E_H_ATOM
+    lo, hi = float(E_TRAIN.min()), 2 * dimer_potential.E_H_ATOM
     delta_b = EXPERIMENT.control("delta_b")
     for eta in EXPERIMENT.control("eta").values():
         for unit in EXPERIMENT.control("unit").values():
@@ -139,5 +139,4 @@ EXPERIMENT = Experiment(
          "fitted network, the network after changing η or one bias, and a dashed horizontal "
          "line at the far-field energy computed from the biases, which the curve approaches "
          "at large distance."),
-    chapter="book/part3/09-tunable-switch",
 )

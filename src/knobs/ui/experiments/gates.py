@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from knobs.studies import logic_gates as gates
+from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Experiment, Slider
 from knobs.ui.plotting import PALETTE, new_figure
 
@@ -12,12 +12,12 @@ from knobs.ui.plotting import PALETTE, new_figure
 def compute(w1: float, w2: float, b: float) -> dict:
     """The neuron ``step(w1 x1 + w2 x2 + b)`` on the four binary inputs."""
     w = np.array([w1, w2])
-    z = gates.INPUTS @ w + b
-    outputs = gates.truth_table(w, b)
+    z = logic_gates.INPUTS @ w + b
+    outputs = logic_gates.truth_table(w, b)
     norm = float(np.hypot(w1, w2))
     return {
         "w": w, "b": float(b), "z": z, "outputs": outputs,
-        "gate": gates.gate_name(outputs),
+        "gate": logic_gates.gate_name(outputs),
         # signed distance of the boundary from the origin; undefined when w = 0 (no boundary)
         "has_boundary": norm > 0,
         "offset": float(-b / norm) if norm > 0 else float("inf"),
@@ -26,7 +26,7 @@ def compute(w1: float, w2: float, b: float) -> dict:
 
 def report(r: dict) -> str:
     rows = [f"  x = ({int(x1)}, {int(x2)})   z = {z:+.2f}   y = {int(y)}"
-            for (x1, x2), z, y in zip(gates.INPUTS, r["z"], r["outputs"], strict=True)]
+            for (x1, x2), z, y in zip(logic_gates.INPUTS, r["z"], r["outputs"], strict=True)]
     where = (f"boundary at signed distance -b/|w| = {r['offset']:+.3f} from the origin"
              if r["has_boundary"] else "w = 0: no boundary, the output is the same everywhere")
     return "\n".join([f"w = ({r['w'][0]:g}, {r['w'][1]:g}), b = {r['b']:g}: the neuron computes "
@@ -48,7 +48,7 @@ def draw(r: dict):
         ax.annotate("", xy=foot + 0.3 * r["w"] / np.linalg.norm(r["w"]), xytext=foot, zorder=4,
                     arrowprops={"arrowstyle": "-|>", "color": PALETTE["vermillion"], "lw": 2,
                                 "mutation_scale": 16})
-    for (x1, x2), y in zip(gates.INPUTS, r["outputs"], strict=True):
+    for (x1, x2), y in zip(logic_gates.INPUTS, r["outputs"], strict=True):
         ax.scatter(x1, x2, s=160, marker="o" if y else "s", zorder=3, edgecolor="black",
                    color=PALETTE["blue"] if y else PALETTE["orange"])
         ax.annotate(f"y={int(y)}", (x1, x2), xytext=(8, 8), textcoords="offset points")
@@ -72,5 +72,4 @@ EXPERIMENT = Experiment(
     main="b",
     alt=("The four binary inputs in the plane, coloured by the neuron's output, with the "
          "decision boundary w1 x1 + w2 x2 + b = 0 as a line and the weight vector as its normal."),
-    chapter="book/part1/01-two-knobs",
 )

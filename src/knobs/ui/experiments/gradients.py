@@ -132,5 +132,4 @@ EXPERIMENT = Experiment(
     alt=("Two panels over the net input z from -8 to 8. Left: the activation f(z) and its slope "
          "f'(z), with the operating point marked. Right: the gradients dC/db = delta and "
          "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
-    chapter="book/part2/06-gradients",
 )

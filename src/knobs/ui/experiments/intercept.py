@@ -99,5 +99,4 @@ EXPERIMENT = Experiment(
     alt=("Scatter of forty points with a straight-line trend around the target mean, the fitted "
          "line with a penalized intercept and the fitted line with a free intercept, and "
          "horizontal lines at the target mean and at zero."),
-    chapter="book/part1/04-bias-activations-regularization",
 )

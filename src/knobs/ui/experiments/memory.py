@@ -131,5 +131,4 @@ EXPERIMENT = Experiment(
          "on log-log axes: a rising line for training activations, a slower square-root curve "
          "with checkpointing, a flat line for inference, the parameters dotted, and a vertical "
          "line at the chosen depth."),
-    chapter="book/part3/14-memory",
 )

@@ -110,5 +110,4 @@ EXPERIMENT = Experiment(
          "features, vertical axis how much adding the bias changes the output of BatchNorm, "
          "LayerNorm and RMSNorm. BatchNorm's points lie at zero; LayerNorm's are largest for "
          "samples with a small spread."),
-    chapter="book/part1/05-normalization",
 )

@@ -113,5 +113,4 @@ EXPERIMENT = Experiment(
          "for left-to-right summation, NumPy's pairwise np.sum and an explicit tree, with the "
          "worst-case bounds (n - 1)u and log2(n)u as dotted lines; the left-to-right error "
          "grows far faster than the tree's."),
-    chapter="book/part2/08-layers-and-batches",
 )

@@ -144,5 +144,4 @@ EXPERIMENT = Experiment(
     alt=("Two panels over 300 training steps. Left: the average slope of the activation at the "
          "hidden units' net inputs, for training with and without the bias penalty. Right: the "
          "training loss, on a log scale, for the same two runs."),
-    chapter="book/part1/04-bias-activations-regularization",
 )

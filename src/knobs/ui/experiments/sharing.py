@@ -90,5 +90,4 @@ EXPERIMENT = Experiment(
          "connected layer with the same wiring, and a dense layer with the same input and output "
          "sizes, for an RGB image; the locally connected bar exceeds the convolution's by the "
          "number of patches."),
-    chapter="book/part3/12-weight-sharing",
 )

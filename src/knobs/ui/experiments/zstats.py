@@ -142,5 +142,4 @@ EXPERIMENT = Experiment(
          "standard deviation either side, and a dotted line at z = 0. The axes stay fixed (z from "
          "-25 to 25, density up to 0.5); a note marks samples beyond them or a peak above the "
          "top."),
-    chapter="book/part1/02-statistics-of-z",
 )

@@ -81,6 +81,7 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
     from knobs.ui.widgets import outputs, prepare, redrawer
 
     use_book_style()  # as every chapter's imports cell
+    chapters = notebook_runs.experiment_chapters()
     results = []
     for experiment in ALL:
         prepare(experiment)  # as the widget, when it is displayed
@@ -109,7 +110,7 @@ def bench_widgets(points: int, breakdown: str = "always") -> list[dict]:
             parts["draw"].append(t2 - t1)
             parts["png"].append(t3 - t2)
         result = {
-            "experiment": experiment.name, "chapter": experiment.chapter,
+            "experiment": experiment.name, "chapter": chapters[experiment.name],
             "updates": len(wall), "background_hits": hits, "background_misses": misses,
             "full_renders": full,
             "median_ms": 1e3 * statistics.median(wall), "p95_ms": 1e3 * percentile(wall, 95),

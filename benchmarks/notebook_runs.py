@@ -45,6 +45,16 @@ def toc_files(toc: pathlib.Path = ROOT / "_toc.yml") -> list[str]:
     return list(parse_toc_yaml(toc))
 
 
+def experiment_chapters(root: pathlib.Path = ROOT) -> dict[str, str]:
+    """For each live experiment, the notebook that shows it (relative to ``root``), read from
+    the notebooks' stored widget state as the website's extension reads it."""
+    sys.path.insert(0, str(root / "book" / "_ext"))
+    from knobs_site.pages import notebook_experiments
+
+    return {e.name: str(path.relative_to(root).with_suffix("")) for path in toc_notebooks(root)
+            for e in notebook_experiments(path)}
+
+
 def toc_notebooks(root: pathlib.Path = ROOT) -> list[pathlib.Path]:
     """The notebooks (``.ipynb``) among the table of contents' entries, in reading order."""
     paths = [root / (entry + ".ipynb") for entry in toc_files(root / "_toc.yml")]

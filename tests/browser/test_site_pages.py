@@ -32,14 +32,9 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def shown_experiments(page: str) -> list:
-    """The experiments a page shows, as the site's extension reads them: from the live() boxes
-    in its notebook's stored widget state."""
+    """The experiments a page shows, read as the site's extension reads them."""
     notebook = (ROOT / page).with_suffix(".ipynb")
-    if not notebook.exists():
-        return []
-    metadata = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]
-    return pages.experiments_in(page, metadata.get("widgets", {}).get(WIDGET_STATE, {})
-                                .get("state", {}))
+    return pages.notebook_experiments(notebook) if notebook.exists() else []
 
 
 SHOWN = {page: shown_experiments(page) for page in PAGES}

@@ -26,6 +26,8 @@ import classroom  # noqa: E402
 import engine_step  # noqa: E402
 import notebook_runs  # noqa: E402
 
+from knobs.ui.experiments import ALL  # noqa: E402
+
 REFERENCE = ROOT / "benchmarks" / "reference"
 RERECORD = "re-measure with `make bench-record` (python benchmarks/bench.py --record)"
 
@@ -54,6 +56,14 @@ def test_recorded_measurement_is_a_full_classroom_run_of_the_current_book():
     assert load["runs"] == load["expected_runs"] == load["students"] * len(book)
     # the capacity figures follow from the recorded data, not from an edit
     assert load["capacity"] == classroom.capacity(load, load["capacity"]["server_rss_bytes"])
+
+
+def test_recorded_widgets_are_every_experiment_with_the_chapter_that_shows_it():
+    # the chapter comes from the notebooks' widget state, as the website reads it
+    chapters = notebook_runs.experiment_chapters()
+    assert sorted(chapters) == sorted(e.name for e in ALL)
+    assert {w["experiment"]: w["chapter"] for w in recorded()["widgets"]} == chapters, (
+        "the experiments or their chapters changed since the recorded measurement: " + RERECORD)
 
 
 def test_budget_verdicts_follow_the_measured_values():

@@ -61,9 +61,7 @@ def test_every_experiment_is_shown_by_exactly_one_chapter():
     for notebook in sorted(ROOT.glob("book/**/*.ipynb")):
         if "_build" in notebook.parts or ".ipynb_checkpoints" in notebook.parts:
             continue
-        state = (json.loads(notebook.read_text(encoding="utf-8"))["metadata"]
-                 .get("widgets", {}).get(components.WIDGET_STATE, {}).get("state", {}))
-        for experiment in pages.experiments_in(notebook.name, state):
+        for experiment in pages.notebook_experiments(notebook):
             shown.setdefault(experiment.name, []).append(notebook.name)
     assert {name: where for name, where in shown.items() if len(where) != 1} == {}
     assert sorted(shown) == sorted(e.name for e in ALL), "an experiment no chapter shows"

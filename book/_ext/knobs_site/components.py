@@ -14,12 +14,11 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .frames import Frames, frames_for
-from .pages import LIVE_CLASS, experiment_for, widget_state
+from .pages import LIVE_CLASS, WIDGET_STATE, experiment_for, widget_state
 
 logger = logging.getLogger(__name__)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _alt(experiment, control, text: str) -> str:

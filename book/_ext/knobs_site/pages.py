@@ -5,6 +5,7 @@ each notebook's stored widget state, so no experiment needs to know the path of 
 from __future__ import annotations
 
 import json
+import pathlib
 
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
@@ -12,6 +13,7 @@ from sphinx.errors import ExtensionError
 
 from .engine import BY_NAME
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 LIVE_CLASS = "knobs-live"
 EXPERIMENT_CLASS = "knobs-experiment-"  # + the experiment's name
 
@@ -62,3 +64,11 @@ def experiments_in(docname: str, state: dict) -> list:
 def experiments_on(app: Sphinx, docname: str) -> list:
     """The experiments a page of this build shows (its stored widget state as myst-nb read it)."""
     return experiments_in(docname, widget_state(app, docname))
+
+
+def notebook_experiments(notebook: pathlib.Path) -> list:
+    """The experiments a notebook file shows, read from its stored widget state without a build
+    (for the benchmarks and the tests)."""
+    metadata = json.loads(pathlib.Path(notebook).read_text(encoding="utf-8"))["metadata"]
+    state = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return experiments_in(str(notebook), state)

@@ -1,6 +1,7 @@
 """The dimer potential: the descriptor, the reference curves, and the far field read off the
 biases."""
 
+
 import numpy as np
 import pytest
 
@@ -79,3 +80,15 @@ def test_far_field_refuses_other_architectures():
         dimer.far_field_energy(bad)
     with pytest.raises(ValueError, match="same size"):
         dimer.fit_atomic_network([1.0, 2.0], [1.0], 0.5, 2, rng, steps=1)
+
+
+def test_finished_dimer_fit_does_not_depend_on_where_adam_stopped():
+    # The same fit finished from two Adam endpoints (1,500 and 2,000 steps) lands on one point:
+    # the digits the chapter prints are the data's, not the step count's.
+    r = np.geomspace(0.6, 5.0, 60)
+    E = dimer.morse(r, **dimer.H2_MORSE, E_inf=2 * dimer.E_H_ATOM)
+    fits = [dimer.fit_atomic_network(r, E, 0.5, 4, np.random.default_rng(2029), steps=s,
+                                     grad_tol=1e-11)[0] for s in (1500, 2000)]
+    far = [dimer.far_field_energy(m) for m in fits]
+    assert far[0] == pytest.approx(far[1], abs=1e-6)
+    assert np.sqrt(np.mean((dimer.dimer_energy(fits[1], r) - E) ** 2)) < 0.02

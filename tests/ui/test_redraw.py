@@ -118,39 +118,6 @@ def test_needs_room_for_a_background():
         Redrawer(max_backgrounds=0)
 
 
-def test_live_updates_freeze_the_long_lived_heap_once():
-    import gc
-
-    from knobs.ui.experiments import BY_NAME
-    from knobs.ui.widgets import outputs
-
-    gates = BY_NAME["gates"]
-    outputs(gates, gates.defaults())
-    frozen = gc.get_freeze_count()
-    assert frozen > 10_000, "the modules and classes alive at the first redraw are frozen"
-    outputs(gates, gates.defaults() | {gates.main: gates.control(gates.main).grid(2)[-1]})
-    assert gc.get_freeze_count() <= frozen, "frozen once, not again at every update"
-    plt.close("all")
-
-
-def test_a_displayed_widget_has_a_background_for_every_menu_combination():
-    from knobs.ui.experiments import BY_NAME
-    from knobs.ui.widgets import menu_settings, outputs, prepare, redrawer
-
-    gradients = BY_NAME["gradients"]
-    settings = menu_settings(gradients)
-    assert [s["activation"] for s in settings] == ["sigmoid", "tanh", "relu", "identity"]
-    assert all(s["z"] == gradients.defaults()["z"] for s in settings)
-    first = prepare(gradients)
-    assert "image/png" in first[-1]["data"]
-    cache = redrawer(gradients)
-    hits, misses = cache.hits, cache.misses
-    for values in settings:  # choosing any option now reuses a rendered background
-        outputs(gradients, values | {"z": -3.0})
-    assert (cache.hits - hits, cache.misses - misses) == (len(settings), 0)
-    plt.close("all")
-
-
 def test_storing_a_background_renders_it_once_and_draws_nothing_over_it():
     redrawer = Redrawer()
     assert redrawer.store_background(line_figure([0, 1, 0])) and redrawer.misses == 1

@@ -17,7 +17,11 @@ def test_experiment_reports_exact_copies_only_for_constant_schemes():
 
 def test_experiment_seed_matters_only_for_random_schemes():
     exp = carbon_copy.EXPERIMENT
-    a, b = exp.run(seed=0), exp.run(seed=9)
+    carbon_copy._train.cache_clear()
+    a = exp.run(seed=0)
+    carbon_copy._train.cache_clear()     # b is trained afresh, not a's cached result
+    b = exp.run(seed=9)
+    assert carbon_copy._train.cache_info().misses == 1
     assert exp.report(a).replace("seed 0", "") == exp.report(b).replace("seed 9", "")
     c, d = exp.run(weights="random", seed=0), exp.run(weights="random", seed=9)
     assert c["final_spread"] != d["final_spread"]

@@ -1,6 +1,9 @@
 """Every live experiment, swept over each control's whole range, extremes included."""
 
+import dataclasses
 import itertools
+import sys
+from functools import lru_cache
 
 import matplotlib
 import numpy as np
@@ -9,7 +12,7 @@ import pytest
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from knobs.ui.experiments import ALL, Choice, Slider  # noqa: E402
+from knobs.ui.experiments import ALL, Choice, Experiment, Slider  # noqa: E402
 
 IDS = [e.name for e in ALL]
 MAX_STEPS = 41  # sweep every step of a slider with at most this many, else 41 of its steps
@@ -45,10 +48,84 @@ def test_out_of_range_values_are_refused_not_clipped(experiment):
         experiment.run(no_such_knob=1)
 
 
+def module_caches(experiment):
+    """The functools caches of the module that defines the experiment's ``compute``."""
+    module = sys.modules[experiment.compute.__module__]
+    return {name: fn for name, fn in vars(module).items()
+            if callable(getattr(fn, "cache_clear", None))
+            and getattr(fn, "__module__", None) == module.__name__}
+
+
+# the experiments whose run() goes through a functools cache of their module (the others draw
+# through one only, or none); each must show a cache miss in the second run
+CACHED_RUN = {"saturation", "approximation", "carbon_copy", "reduction", "depth", "centering",
+              "dimer"}
+
+
+def assert_same(a, b, where):
+    """``a`` equals ``b`` exactly, through dicts, sequences and dataclasses of arrays."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        a, b = vars(a), vars(b)
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    else:
+        np.testing.assert_array_equal(a, b, err_msg=where)
+
+
+def assert_deterministic(experiment):
+    """Two runs at the defaults, each computed afresh (every cache of the module cleared before
+    it), agree in every number and in the report."""
+    caches = module_caches(experiment)
+    for fn in caches.values():
+        fn.cache_clear()
+    first = experiment.run()
+    info = {name: fn.cache_info() for name, fn in caches.items()}
+    for fn in caches.values():
+        fn.cache_clear()
+    second = experiment.run()
+    # from an empty cache again: the same misses and hits as the first run (a second run served
+    # by the cache would add hits and no misses)
+    again = {name: fn.cache_info() for name, fn in caches.items()}
+    assert again == info, f"{experiment.name}: the second run was not computed afresh"
+    assert_same(second, first, experiment.name)
+    assert experiment.report(second) == experiment.report(first)
+    return {name: i.misses for name, i in info.items()}
+
+
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
 def test_defaults_are_deterministic(experiment):
-    a, b = experiment.run(), experiment.run()
-    assert experiment.report(a) == experiment.report(b)
+    misses = assert_deterministic(experiment)
+    if experiment.name in CACHED_RUN:   # the second run really recomputed through the cache
+        assert sum(misses.values()) > 0, (experiment.name, misses)
+
+
+def test_the_cached_experiments_are_the_ones_listed():
+    cached = {e.name for e in ALL if module_caches(e)}
+    assert CACHED_RUN <= cached and cached - CACHED_RUN == {"gradients"}   # a draw-only cache
+
+
+_calls = itertools.count()
+
+
+@lru_cache(maxsize=1)
+def _fresh_number() -> int:   # a cached computation that differs on every real call
+    return next(_calls)
+
+
+def test_the_determinism_check_fails_when_a_fresh_run_differs():
+    # comparing two cached runs would pass (the second is the first, from the cache); the check
+    # clears the cache, recomputes and sees the difference
+    flaky = Experiment("flaky", "flaky", lambda x: {"n": _fresh_number()}, lambda r: None,
+                       lambda r: f"n = {r['n']}", (Slider("x", "x", 0.0, 1.0, 0.5, 0.5),), "x")
+    assert flaky.run() == flaky.run()
+    with pytest.raises(AssertionError, match="flaky"):
+        assert_deterministic(flaky)
 
 
 def test_names_are_unique():

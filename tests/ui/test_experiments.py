@@ -2,6 +2,8 @@
 
 import dataclasses
 import itertools
+import math
+import re
 import sys
 from functools import lru_cache
 
@@ -18,13 +20,258 @@ IDS = [e.name for e in ALL]
 MAX_STEPS = 41  # sweep every step of a slider with at most this many, else 41 of its steps
 
 
-@pytest.mark.parametrize("experiment", ALL, ids=IDS)
-def test_each_control_over_its_whole_range(experiment):
+N = r"[+-]?\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?"   # a number as the reports print it
+BYTES = rf"{N} [kMGTP]?B"
+BOUND = rf"(?:below {N}|{N})"                  # carbon_copy: a distance, or a bound on it
+
+
+def _sd(v):
+    return v["sigma"] * math.sqrt(v["w1"] ** 2 + v["w2"] ** 2
+                                  + 2 * v["rho"] * v["w1"] * v["w2"])
+
+
+def _out_side(v):
+    return (v["size"] - v["kernel"]) // v["stride"] + 1
+
+
+def _network(v):
+    return [v["n_in"], v["h1"], v["h2"], v["n_out"]]
+
+
+# What each report states at every value of every control: ``pattern`` (a regex, searched with
+# re.S) requires the quantities it reports, with numbers; ``shows[control]`` gives, from all
+# control values, the text (or texts) where the report states the swept control's value or a
+# quantity derived from it. Written from the report functions; a report that changes its wording
+# changes here too.
+REPORTS = {
+    "gates": {
+        "pattern": (rf"^w = \({N}, {N}\), b = {N}: the neuron computes [\w ]+\n"
+                    + rf"  x = \([01], [01]\)   z = {N}   y = [01]\n" * 4
+                    + rf"(?:boundary at signed distance -b/\|w\| = {N} from the origin"
+                    r"|w = 0: no boundary, the output is the same everywhere)$"),
+        "shows": {"w1": lambda v: f"w = ({v['w1']:g}, ",
+                  "w2": lambda v: f", {v['w2']:g}), b = ",
+                  "b": lambda v: f"b = {v['b']:g}: "},
+    },
+    "zstats": {
+        "pattern": (rf"^E\[z\]  = wᵀμ \+ b = {N} {N} = {N}   \(sample of \d+: {N}\)\n"
+                    rf"SD\(z\) = √\(wᵀΣw\) = {N}   \(sample: {N}\);  "
+                    r"b changes E\[z\] only, never SD\(z\)$"),
+        "shows": {
+            "mu1": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "mu2": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "w1": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "w2": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "b": lambda v: f" {v['b']:+.3f} = ",
+            "sigma": lambda v: f"√(wᵀΣw) = {_sd(v):.3f} ",
+            "rho": lambda v: f"√(wᵀΣw) = {_sd(v):.3f} ",
+        },
+    },
+    "depth": {
+        "pattern": (rf"^\S.* \+ \w+, width \d+, \d+ networks: n Var\(w\) = {N}, Var\(b\) = {N}\n"
+                    rf"Var\(z\) at layer 1: {N} \(mean field {N}\)\n"
+                    rf"Var\(z\) at layer \d+: {N} \(mean field {N}\)\n"
+                    rf"ratio layer \d+ / layer 1: {N} \(geometric mean; the networks range "
+                    rf"from {N} to {N}\)$"),
+        "shows": {"depth": lambda v: f"Var(z) at layer {v['depth']}: ",
+                  "activation": lambda v: f" + {v['activation']}, width ",
+                  "scheme": lambda v: f"{v['scheme']} + ",
+                  "bias_std": lambda v: f"Var(b) = {v['bias_std'] ** 2:.3g}"},
+    },
+    "saturation": {
+        "pattern": (rf"^\w+ hidden layer, initial biases ±{N}, \d+ steps of SGD \(lr {N}\)\n"
+                    r" +mean \w+'\(z\) +loss +mean \|b\|\n"
+                    rf" +λ_b = {N} +{N} → {N} +{N} +{N}\n"
+                    rf" +λ_b = 0 \(reference\) +{N} → {N} +{N} +{N}$"),
+        "shows": {"b0": lambda v: f"initial biases ±{v['b0']:g}, ",
+                  "lam_b": lambda v: f"λ_b = {v['lam_b']:g} ",
+                  "activation": lambda v: f"{v['activation']} hidden layer"},
+    },
+    "intercept": {
+        "pattern": (rf"^λ = {N}, D = diag\(1, {N}\), target mean ȳ = {N}\n"
+                    rf"  penalized intercept: w = {N}, b = {N} \(ȳ/\(1 \+ λ d_b²\) = {N}\), "
+                    rf"mean prediction {N}, MSE {N}\n"
+                    rf"  free intercept:      w = {N}, b = {N}, mean prediction {N}, MSE {N}$"),
+        "shows": {"lam": lambda v: f"λ = {v['lam']:g}, ",
+                  "bias_factor": lambda v: f"D = diag(1, {v['bias_factor']:g})",
+                  "y_mean": lambda v: f"target mean ȳ = {v['y_mean']:+.4f}"},
+    },
+    "normalization": {
+        "pattern": (rf"^b = {N}·1 [+-] {N}·u   \(u ⟂ 1, unit RMS\), \d+ samples, \d+ features\n"
+                    r"  BatchNorm \(training\): (?:unchanged \(every change below 1e-12, "
+                    rf"rounding level\)|changes by up to {N})\n"
+                    rf"  LayerNorm: RMS change per sample {N} to {N}; "
+                    rf"best refit of γ, β leaves {N}\n"
+                    rf"  RMSNorm:   RMS change per sample {N} to {N}$"),
+        "shows": {"orth_scale": lambda v: (f"{'-' if v['orth_scale'] < 0 else '+'} "
+                                           f"{abs(v['orth_scale']):g}·u"),
+                  "par_shift": lambda v: f"b = {v['par_shift']:g}·1 "},
+    },
+    "gradients": {
+        "pattern": (rf"^\w+ neuron, w = {N}, b = {N}, input a_in = {N}, target y = {N}: "
+                    rf"operating point z = {N}\n"
+                    rf"  output a = f\(z\) +{N}\n  responsibility dC/da = 2\(a - y\) +{N}\n"
+                    rf"  activity f'\(z\) +{N}\n  delta = dC/da \* f'\(z\) +{N}\n"
+                    rf"  dC/dw = delta \* a_in +{N}\n  dC/db = delta \* 1 +{N}\n"
+                    r"(?:central differences agree to 1e-07: dC/dw yes, dC/db yes"
+                    r"|z = 0 is the kink of ReLU: .*cannot referee this point)$"),
+        "shows": {"activation": lambda v: f"{v['activation']} neuron, ",
+                  "z": lambda v: f"operating point z = {v['z']:+.2f}",
+                  "a_in": lambda v: f"input a_in = {v['a_in']:+.2f}, ",
+                  "y": lambda v: f"target y = {v['y']:+.2f}: "},
+    },
+    "carbon_copy": {
+        "pattern": (rf"^.* weights, .* biases \(std of random draws {N}, seed \d+\), \d+ steps of "
+                    rf"gradient descent on XOR\n"
+                    rf"  loss: {N} at the start, {N} at the end \(one unit cannot go below {N}\)\n"
+                    rf"  largest distance between hidden units' incoming weights: "
+                    rf"{BOUND} -> {BOUND}\n"
+                    rf"  outputs on \(0,0\), \(0,1\), \(1,0\), \(1,1\): {N}, {N}, {N}, {N}\n"
+                    r"  (?:the hidden units are still copies \(distance below 1e-12 at every "
+                    r"step\): the layer acts as one unit|symmetry broken: the hidden layer has "
+                    r"rank \d of \d)$"),
+        "shows": {"weights": lambda v: f"{v['weights']} weights, ",
+                  "biases": lambda v: ("zero" if v["biases"] == "zeros" else v["biases"])
+                  + " biases (",
+                  "std": lambda v: f"std of random draws {v['std']:.2f}, ",
+                  "seed": lambda v: f"seed {v['seed']}), "},
+    },
+    "reduction": {
+        "pattern": (rf"^[\d,]+ float32 numbers, .+: exact sum {N}\n"
+                    rf"  left to right +{N}   error / sum\|x\| = {N}\n"
+                    rf"  np\.sum \(pairwise\) +{N}   error / sum\|x\| = {N}\n"
+                    rf"  explicit tree +{N}   error / sum\|x\| = {N}\n"
+                    rf"  a tree needs \d+ levels instead of [\d,]+ dependent additions; "
+                    rf"worst-case bounds {N} \(tree\) vs {N} \(left to right\)$"),
+        "shows": {
+            "log10_n": lambda v: f"{round(10 ** v['log10_n']):,} float32 numbers, ",
+            "values": lambda v: f", {v['values']}: exact sum ",
+        },
+    },
+    "dimer": {
+        "pattern": (rf"^eta = {N} Å⁻², bias of unit \d shifted by {N} "
+                    rf"\(b = {N}, output weight v = {N}\)\n"
+                    rf"  E\(inf\) from the biases, 2 \(sum v_k tanh\(b_k\) \+ c\): {N} eV\n"
+                    rf"  the model evaluated at r = {N} Å: +{N} eV\n"
+                    rf"  shift from the fitted far field {N} eV: {N} eV "
+                    rf"\(2 v \(tanh\(b \+ Δb\) - tanh\(b\)\) = {N} eV\)\n"
+                    rf"  lowest energy on the plotted grid: {N} eV at r = {N} Å$"),
+        "shows": {"eta": lambda v: f"eta = {v['eta']:.2f} Å⁻²",
+                  "unit": lambda v: f"bias of unit {v['unit']} shifted",
+                  "delta_b": lambda v: f"shifted by {v['delta_b']:+.2f} "},
+    },
+    "approximation": {
+        "pattern": (rf"^target '\w+', \d+ hidden ReLU units \(\d+ parameters\): largest error "
+                    rf"{N} on \[0, 1\]; the biases place the kinks at x = {N}(?:, {N}){{0,3}}"
+                    r"(?:, \.\.\.)?$"),
+        "shows": {
+            "target": lambda v: f"target '{v['target']}', ",
+            "width": lambda v: (
+                f"{v['width']} hidden ReLU units ({3 * v['width'] + 1} parameters)",
+                "the biases place the kinks at x = "
+                + ", ".join(f"{k / v['width']:.3f}" for k in range(min(4, v["width"])))
+                + (", ..." if v["width"] > 4 else "")),
+        },
+    },
+    "counting": {
+        "pattern": (r"^network \d+ → \d+ → \d+ → \d+:\n"
+                    + r"  layer \d: [\d,]+ in W \+ [\d,]+ in b = [\d,]+\n" * 3
+                    + rf"  total [\d,]+ parameters \(formula Σ n_in·n_out \+ n_out: [\d,]+\), "
+                    rf"{BYTES} in float64\n"
+                    rf"  full Hessian: [\d,]+ entries, {BYTES} in float64; fits in: .+$"),
+        "shows": {name: (lambda v: "network " + " → ".join(map(str, _network(v))) + ":\n"
+                         + f"  layer 1: {v['n_in'] * v['h1']:,} in W + {v['h1']:,} in b")
+                  for name in ("n_in", "h1", "h2", "n_out")},
+    },
+    "sharing": {
+        "pattern": (r"^3 x \d+ x \d+ image, \d+ filters of \d+ x \d+, stride \d: "
+                    r"\d+ x \d+ = [\d,]+ patches\n"
+                    r"  convolution \(one shared filter bank\): +[\d,]+ parameters\n"
+                    r"  locally connected \(one bank per patch\): +[\d,]+ parameters\n"
+                    r"  dense \(same input and output sizes\): +[\d,]+ parameters\n"
+                    r"  conv / locally connected = 1/[\d,]+ = 1/\(number of patches\)$"),
+        "shows": {name: (lambda v: f"3 x {v['size']} x {v['size']} image, {v['filters']} filters "
+                         f"of {v['kernel']} x {v['kernel']}, stride {v['stride']}: "
+                         f"{_out_side(v)} x {_out_side(v)} = {_out_side(v) ** 2:,} patches")
+                  for name in ("size", "kernel", "stride", "filters")},
+    },
+    "budget": {
+        "pattern": (r"^budget P = [\d,]+ parameters, input dimension d = \d+: \d+ of \d+ depths "
+                    r"fit by the exact count\n   L   m \(rule\)   m \(exact\)   exact count"
+                    r"(?:\n +\d+ +\d+ +\d+ +(?:[\d,]+|none fits))+$"),
+        "shows": {"budget_k": lambda v: f"budget P = {1000 * v['budget_k']:,} parameters, ",
+                  "d": lambda v: f"input dimension d = {v['d']}: "},
+    },
+    "memory": {
+        "pattern": (rf"^L = \d+ layers of width n = \d+, batch B = \d+ \(float64\)\n"
+                    rf"  parameters: +{BYTES}\n"
+                    rf"  inference activations: +{BYTES}   \(two layers at a time\)\n"
+                    rf"  training activations: +{BYTES}   \(every layer, ∝ L·B·n\)\n"
+                    rf"  with \d+ checkpointed segments: +{BYTES}\n"
+                    rf"  total inference {BYTES}, total training {BYTES} \(parameters \+ "
+                    rf"gradients \+ activations\), {N}x$"),
+        "shows": {name: (lambda v: f"L = {v['depth']} layers of width n = {v['width']}, "
+                         f"batch B = {v['batch']} (float64)")
+                  for name in ("depth", "batch", "width")},
+    },
+    "prevalence": {
+        "pattern": (rf"^trained at prevalence {N}: w = \({N}, {N}\), b = {N}\n"
+                    rf"deployed at prevalence {N} \(observed {N}\); "
+                    rf"shift logit\(pi_deploy\) - logit\(pi_train\) = {N}\n"
+                    rf"  before: mean predicted {N}, ECE {N}\n"
+                    rf"  after:  mean predicted {N}, ECE {N}  \(b = {N}\)$"),
+        "shows": {
+            "pi_deploy": lambda v: f"deployed at prevalence {v['pi_deploy']:.2f} ",
+            "pi_train": lambda v: f"trained at prevalence {v['pi_train']:.2f}: ",
+        },
+    },
+    "centering": {
+        "pattern": (rf"^features ~ N\(\({N}, {N}\), {N}² I\), \d+ samples; "
+                    r"gradient descent with lr = 1/λ_max"
+                    + (rf"\n +\w+: Hessian eigenvalues at 0 = \({N}, {N}, {N}\), condition number "
+                       rf"{N}; loss within {N} of the optimum after (?:more than )?\d+ steps") * 2
+                    + "$"),
+        "shows": {"offset": lambda v: f"N(({v['offset']:g}, {v['offset']:g}), ",
+                  "spread": lambda v: f", {v['spread']:g}² I)"},
+    },
+}
+
+
+def test_every_experiment_has_its_report_expectations():
+    assert set(REPORTS) == set(IDS)
+    for e in ALL:
+        assert set(REPORTS[e.name]["shows"]) == {c.name for c in e.controls}, e.name
+
+
+def assert_reports_over_the_range(experiment, expected):
     for control in experiment.controls:
         for value in control.sample(MAX_STEPS):
             numbers = experiment.run(**{control.name: value})
-            assert experiment.report(numbers).strip()
-            assert "nan" not in experiment.report(numbers).lower().replace("nand", "")
+            text = experiment.report(numbers)
+            where = f"{experiment.name}, {control.name} = {control.format(value)}"
+            assert "nan" not in text.lower().replace("nand", ""), f"{where}: NaN in\n{text}"
+            assert re.search(expected["pattern"], text, re.S), (
+                f"{where}: the report lacks what it must state\n{text}")
+            shown = expected["shows"][control.name](experiment.values(**{control.name: value}))
+            for part in (shown,) if isinstance(shown, str) else shown:
+                assert part in text, f"{where}: the report does not show {part!r}\n{text}"
+
+
+@pytest.mark.parametrize("experiment", ALL, ids=IDS)
+def test_each_control_over_its_whole_range(experiment):
+    assert_reports_over_the_range(experiment, REPORTS[experiment.name])
+
+
+def test_the_sweep_fails_on_a_stale_or_incomplete_report():
+    from knobs.ui.experiments import gates
+
+    exp = gates.EXPERIMENT
+    stale = dataclasses.replace(exp, report=lambda r: exp.report(exp.run()))   # always defaults
+    with pytest.raises(AssertionError, match=r"gates, w1 = -3.00: the report does not show"):
+        assert_reports_over_the_range(stale, REPORTS["gates"])
+    short = dataclasses.replace(exp, report=lambda r: exp.report(r).rsplit("\n", 1)[0])
+    with pytest.raises(AssertionError, match=r"gates, w1 = -3.00: the report lacks"):
+        assert_reports_over_the_range(short, REPORTS["gates"])
 
 
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)

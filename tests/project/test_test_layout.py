@@ -14,7 +14,8 @@ FLOORS = ("nn", "analysis", "studies", "ui")
 def module_under_test(floor: str, filename: str, src: pathlib.Path = SRC) -> str | None:
     """The module ``tests/<floor>/<filename>`` tests, or None if the name maps to none.
 
-    ``test_<module>.py`` for a module of the floor (ui's own modules included);
+    ``test_<module>.py`` for a module of the floor (ui's own modules included), and
+    ``nn/test_validate.py`` for ``knobs.validate``, the floor below nn;
     in ui also ``test_experiment_<name>.py`` for ``experiments/<name>.py``,
     ``test_experiments.py`` for what holds for every experiment and for ``experiments/base.py``,
     ``test_exercises_chNN.py`` for ``exercises/chNN.py`` and ``test_exercises.py`` for what holds
@@ -22,6 +23,8 @@ def module_under_test(floor: str, filename: str, src: pathlib.Path = SRC) -> str
     """
     if filename == "conftest.py":
         return f"knobs.{floor}"
+    if floor == "nn" and filename == "test_validate.py":   # the floor below nn, tested with it
+        return "knobs.validate" if (src / "validate.py").is_file() else None
     match = re.fullmatch(r"test_(\w+)\.py", filename)
     if not match:
         return None
@@ -66,6 +69,7 @@ def test_every_floor_folder_has_test_files():
 
 @pytest.mark.parametrize(("floor", "filename", "module"), [
     ("nn", "test_optim.py", "knobs.nn.optim"),
+    ("nn", "test_validate.py", "knobs.validate"),
     ("analysis", "test_checkpoint.py", "knobs.analysis.checkpoint"),
     ("studies", "test_depth_budget.py", "knobs.studies.depth_budget"),
     ("ui", "test_widgets.py", "knobs.ui.widgets"),
@@ -88,6 +92,7 @@ def test_a_well_named_file_maps_to_its_module(floor, filename, module):
     ("nn", "test_modules.py"),                   # a typo of test_module.py
     ("nn", "test_accounting.py"),                # a module of another floor
     ("analysis", "test_widgets.py"),             # ui's module, in the analysis folder
+    ("ui", "test_validate.py"),                  # knobs.validate is tested in tests/nn
     ("studies", "test___init__.py"),
     ("nn", "helpers.py"),                        # shared helpers go into conftest.py
     ("ui", "test_depth.py"),                     # an experiment needs test_experiment_depth.py

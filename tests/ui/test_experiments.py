@@ -10,6 +10,8 @@ from functools import lru_cache
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -396,6 +398,39 @@ def test_sample_is_even_on_the_steps_through_the_default(experiment):
         index = [steps.index(v) for v in values if v in steps]
         gaps = {b - a for a, b in zip(index[1:-2], index[2:-1], strict=True)}
         assert len(gaps) == 1  # one stride between the first and the last
+
+
+@st.composite
+def sliders(draw):
+    """A slider of 1 to 400 steps of a book-like size, its default on a step or between two."""
+    integer = draw(st.booleans())
+    step = 1 if integer else draw(st.sampled_from([0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 2.0]))
+    low, count = draw(st.integers(-50, 50)), draw(st.integers(1, 400))
+    low, high = round(low * step, 10), round((low + count) * step, 10)   # as a book writes them
+    probe = Slider("x", "x", low, high, step, low, integer=integer)
+    values = probe.values()
+    i = draw(st.integers(0, len(values) - 1))
+    default = values[i]
+    if not integer and i < len(values) - 1 and draw(st.booleans()):
+        default = round((values[i] + values[i + 1]) / 2, 10)   # between two steps
+    return Slider("x", "x", probe.min, probe.max, step, default, integer=integer)
+
+
+@given(sliders(), st.integers(3, 60))
+def test_sample_keeps_the_extremes_and_default_with_an_even_stride(slider, points):
+    values, steps = slider.sample(points), slider.values()
+    off_step = slider.default not in steps
+    assert len(values) <= points + off_step                  # at most the points asked for
+    assert values[0] == slider.min and values[-1] == slider.max
+    assert slider.default in values and values == sorted(set(values))
+    assert set(values) - set(steps) <= {slider.default}
+    if len(steps) <= points:
+        assert [v for v in values if v in steps] == steps     # every step when they fit
+        return
+    index = [steps.index(v) for v in values if v in steps]
+    inner = np.diff(index[1:-1])                             # one stride between first and last
+    assert len(set(inner.tolist())) <= 1, (slider, points, index)
+    assert len(index) >= min(points, len(steps)) // 2        # and not a needlessly thin sample
 
 
 def test_sample_of_a_fine_slider():

@@ -94,3 +94,17 @@ def test_checkpointing_formula():
     with pytest.raises(ValueError, match="segments must be <= n_layers"):
         accounting.checkpointed_activation_bytes(sizes, 4, 17)
     assert accounting.segment_bounds(10, 3) == [(0, 3), (3, 6), (6, 10)]
+
+
+def test_lstm_counts_by_hand():
+    # 4 (h n_in + h² + h) = 4 (200 + 400 + 20)
+    assert accounting.lstm_parameter_count(10, 20) == 2480
+    assert accounting.lstm_parameter_count(10, 20, "input") == 200 + 4 * 420
+    assert accounting.lstm_parameter_count(10, 20, "coupled") == 3 * 620
+    with pytest.raises(ValueError, match="tie must be one of"):
+        accounting.lstm_parameter_count(10, 20, "all")
+
+
+def test_patch_count_refuses_a_negative_padding():
+    with pytest.raises(ValueError, match="padding must be a non-negative integer"):
+        accounting.patch_count(8, 3, padding=-1)

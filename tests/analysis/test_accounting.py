@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -41,3 +43,68 @@ def test_accounting_argument_checks():
         knobs.hessian_bytes(0)
     with pytest.raises(ValueError, match="nbytes must be >= 0"):
         knobs.format_bytes(-1)
+
+
+def build_mlp(d, m, L, rng, k=1):
+    sizes = accounting.mlp_sizes(d, m, L, k)
+    layers = []
+    for n_in, n_out in zip(sizes[:-2], sizes[1:-1], strict=True):
+        layers += [knobs.Linear(n_in, n_out, rng=rng), knobs.ReLU()]
+    layers.append(knobs.Linear(sizes[-2], sizes[-1], rng=rng))
+    return knobs.Sequential(*layers)
+
+
+@pytest.mark.parametrize(("d", "m", "L"), [(100, 500, 1), (100, 135, 3), (10, 20, 4), (1, 3, 8)])
+def test_rule_leaves_out_exactly_the_biases_and_the_output_layer(d, m, L, rng):
+    built = knobs.count_parameters(build_mlp(d, m, L, rng))
+    assert built - accounting.mlp_parameter_estimate(d, m, L) == L * m + m + 1
+
+
+@pytest.mark.parametrize("L", [1, 2, 3, 7, 12])
+@pytest.mark.parametrize("exact", [False, True])
+def test_width_for_budget_is_the_largest_width_that_fits(L, exact):
+    P, d = 50_000, 100
+    m = accounting.width_for_budget(P, d, L, exact=exact)
+
+    def cost(w):
+        if exact:
+            return accounting.dense_parameter_count(accounting.mlp_sizes(d, w, L))
+        return accounting.mlp_parameter_estimate(d, w, L)
+
+    assert cost(m) <= P < cost(m + 1)
+    if not exact and L > 1:  # the closed form of the quadratic
+        assert m == math.floor((-d + math.sqrt(d * d + 4 * (L - 1) * P)) / (2 * (L - 1)))
+
+
+def test_the_chapter_budget_table():
+    assert accounting.width_for_budget(50_000, 100, 1) == 500
+    assert accounting.width_for_budget(50_000, 100, 2) == 179
+    assert accounting.width_for_budget(50_000, 100, 1, exact=True) == 490
+    # nothing fits below d + 3 parameters (one unit: d weights, a bias, an output weight and bias)
+    assert accounting.width_for_budget(102, 99, 1, exact=True) == 1
+    assert accounting.width_for_budget(101, 99, 1, exact=True) == 0
+
+
+def test_checkpointing_formula():
+    sizes = [10] * 17
+    assert accounting.checkpointed_activation_bytes(sizes, 4, 1) == accounting.activation_bytes(
+        sizes, 4)
+    # 16 layers in 4 segments: 4 checkpoints + 4 activations inside the last segment
+    assert accounting.checkpointed_activation_bytes(sizes, 4, 4) == 4 * 8 * 10 * 8
+    with pytest.raises(ValueError, match="segments must be <= n_layers"):
+        accounting.checkpointed_activation_bytes(sizes, 4, 17)
+    assert accounting.segment_bounds(10, 3) == [(0, 3), (3, 6), (6, 10)]
+
+
+def test_lstm_counts_by_hand():
+    # 4 (h n_in + h² + h) = 4 (200 + 400 + 20)
+    assert accounting.lstm_parameter_count(10, 20) == 2480
+    assert accounting.lstm_parameter_count(10, 20, "input") == 200 + 4 * 420
+    assert accounting.lstm_parameter_count(10, 20, "coupled") == 3 * 620
+    with pytest.raises(ValueError, match="tie must be one of"):
+        accounting.lstm_parameter_count(10, 20, "all")
+
+
+def test_patch_count_refuses_a_negative_padding():
+    with pytest.raises(ValueError, match="padding must be a non-negative integer"):
+        accounting.patch_count(8, 3, padding=-1)

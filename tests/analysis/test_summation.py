@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from knobs.analysis import summation
-from knobs.ui.experiments import reduction
 
 
 def test_sequential_sum_is_left_to_right():
@@ -53,21 +52,3 @@ def test_errors():
         summation.sequential_sum(np.array([1.0, np.nan]))
     with pytest.raises(ValueError, match="n must be a positive integer"):
         summation.error_bounds(0, np.float32)
-
-
-# the chapter's live experiment
-
-def test_experiment_reference_is_exact_for_its_inputs():
-    for values in reduction.VALUES:
-        x = reduction._data(values)
-        assert float(np.sum(x, dtype=np.float64)) == summation.exact_sum(x)
-
-
-def test_experiment_left_to_right_loses_at_a_million_numbers():
-    exp = reduction.EXPERIMENT
-    for values in reduction.VALUES:
-        r = exp.run(values=values)
-        assert r["err_sequential"][-1] > 10 * r["err_tree"][-1]
-        assert r["levels"] == 20
-    constant = exp.run(values="constant 0.1")
-    assert abs(constant["sequential"] - 100_000) > 500   # the famous drift of 0.1 in float32

@@ -1,4 +1,4 @@
-"""Measured memory of training and inference, and gradient checkpointing (chapter 14)."""
+"""Measured memory of training and inference (chapter 14)."""
 
 import numpy as np
 import pytest
@@ -6,21 +6,13 @@ import pytest
 import knobs
 from knobs.analysis import accounting
 from knobs.analysis import training_memory as memory
-from knobs.analysis.checkpoint import checkpointed_backward, checkpointed_peak, sqrt_segments
 from knobs.nn.conv import Conv2d, GlobalAvgPool2d
 
 N, B = 64, 256
 ARRAY = B * N * 8  # bytes of one activation array
 
 
-def mlp(depth, rng, width=N):
-    layers = []
-    for _ in range(depth):
-        layers += [knobs.Linear(width, width, rng=rng), knobs.ReLU()]
-    return knobs.Sequential(*layers)
-
-
-def test_inference_forward_gives_the_same_output_and_keeps_nothing(rng):
+def test_inference_forward_gives_the_same_output_and_keeps_nothing(rng, mlp):
     model = mlp(3, rng)
     X = rng.normal(size=(5, N))
     np.testing.assert_array_equal(memory.inference_forward(model, X), model.forward(X))
@@ -31,7 +23,7 @@ def test_inference_forward_gives_the_same_output_and_keeps_nothing(rng):
         model.backward(np.ones((5, N)))
 
 
-def test_a_training_forward_keeps_one_array_per_module(rng):
+def test_a_training_forward_keeps_one_array_per_module(rng, mlp):
     model = mlp(4, rng)
     X = rng.normal(size=(B, N))
     model.forward(X)
@@ -42,7 +34,8 @@ def test_a_training_forward_keeps_one_array_per_module(rng):
 
 
 @pytest.mark.parametrize("depth", [2, 4, 8])
-def test_measured_training_memory_is_the_saved_activations_plus_bounded_temporaries(depth, rng):
+def test_measured_training_memory_is_the_saved_activations_plus_bounded_temporaries(depth, rng,
+                                                                                   mlp):
     model, loss = mlp(depth, rng), knobs.MSELoss()
     X, T = rng.normal(size=(B, N)), np.zeros((B, N))
     peak = memory.training_peak(model, loss, X, T)
@@ -53,7 +46,7 @@ def test_measured_training_memory_is_the_saved_activations_plus_bounded_temporar
     assert memory.saved_arrays(model) == {}    # released afterwards
 
 
-def test_training_memory_grows_linearly_with_depth_and_batch_inference_does_not(rng):
+def test_training_memory_grows_linearly_with_depth_and_batch_inference_does_not(rng, mlp):
     X, T = rng.normal(size=(B, N)), np.zeros((B, N))
     train = [memory.training_peak(mlp(d, rng), knobs.MSELoss(), X, T) for d in (4, 8, 16)]
     infer = [memory.inference_peak(mlp(d, rng), X) for d in (4, 8, 16)]
@@ -66,55 +59,11 @@ def test_training_memory_grows_linearly_with_depth_and_batch_inference_does_not(
     assert small == pytest.approx(train[1] / 4, rel=0.1)
 
 
-def test_measurements_are_reproducible(rng):
+def test_measurements_are_reproducible(rng, mlp):
     model, X, T = mlp(4, rng), rng.normal(size=(B, N)), np.zeros((B, N))
     runs = {memory.training_peak(model, knobs.MSELoss(), X, T) for _ in range(3)}
     assert len(runs) == 1
     assert len({memory.inference_peak(model, X) for _ in range(3)}) == 1
-
-
-@pytest.mark.parametrize(("depth", "segments"), [(1, 1), (3, 2), (8, 4), (9, 3)])
-def test_checkpointed_gradients_equal_plain_gradients(depth, segments, rng):
-    model = mlp(depth, rng, width=6)
-    X, T = rng.normal(size=(7, 6)), rng.normal(size=(7, 6))
-    loss = knobs.MSELoss()
-    plain_loss = loss.forward(model.forward(X), T)
-    plain_dX = model.backward(loss.backward())
-    plain = {k: v.copy() for k, v in model.gradients().items()}
-    for grad in model.gradients().values():  # a gradient it fails to compute stays NaN
-        grad[...] = np.nan
-    step = checkpointed_backward(model, knobs.MSELoss(), X, T, segments)
-    assert step.loss == plain_loss
-    np.testing.assert_array_equal(step.dX, plain_dX)
-    for name, grad in model.gradients().items():
-        np.testing.assert_array_equal(grad, plain[name])
-    n_modules = 2 * depth
-    last = n_modules - accounting.segment_bounds(n_modules, segments)[-1][0]
-    assert step.layer_forwards == 2 * n_modules - last
-    assert memory.saved_arrays(model) == {}
-
-
-def test_checkpointing_saves_memory_as_the_formula_predicts(rng):
-    depth = 16
-    model, X, T = mlp(depth, rng), rng.normal(size=(B, N)), np.zeros((B, N))
-    plain = memory.training_peak(model, knobs.MSELoss(), X, T)
-    k = sqrt_segments(2 * depth)
-    peak, forwards = checkpointed_peak(model, knobs.MSELoss(), X, T, k)
-    predicted = accounting.checkpointed_activation_bytes([N] * (2 * depth + 1), B, k)
-    assert peak < 0.5 * plain
-    assert predicted <= peak + ARRAY < predicted + 6 * ARRAY
-    assert 2 * depth < forwards < 4 * depth
-
-
-def test_checkpointing_formula():
-    sizes = [10] * 17
-    assert accounting.checkpointed_activation_bytes(sizes, 4, 1) == accounting.activation_bytes(
-        sizes, 4)
-    # 16 layers in 4 segments: 4 checkpoints + 4 activations inside the last segment
-    assert accounting.checkpointed_activation_bytes(sizes, 4, 4) == 4 * 8 * 10 * 8
-    with pytest.raises(ValueError, match="segments must be <= n_layers"):
-        accounting.checkpointed_activation_bytes(sizes, 4, 17)
-    assert accounting.segment_bounds(10, 3) == [(0, 3), (3, 6), (6, 10)]
 
 
 def test_conv_layers_are_known_to_the_memory_tools(rng):
@@ -128,9 +77,6 @@ def test_conv_layers_are_known_to_the_memory_tools(rng):
 def test_unknown_layers_are_refused(rng):
     with pytest.raises(TypeError, match="BatchNorm1d"):
         memory.saved_arrays(knobs.Sequential(knobs.BatchNorm1d(3)))
-    with pytest.raises(TypeError, match="needs a Sequential"):
-        checkpointed_backward(knobs.Linear(2, 2, rng=rng), knobs.MSELoss(), np.ones((1, 2)),
-                              np.ones((1, 2)), 1)
 
 
 def test_peak_bytes_counts_temporaries_and_keeps_the_smallest_repeat():

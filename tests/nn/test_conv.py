@@ -166,8 +166,6 @@ def test_output_sizes():
     assert conv_output_size(5, 5) == 1
     with pytest.raises(ValueError, match="does not fit"):
         conv_output_size(4, 5)
-    with pytest.raises(ValueError, match="padding must be a non-negative integer"):
-        accounting.patch_count(8, 3, padding=-1)
 
 
 def test_shape_errors_name_expected_and_received(rng):

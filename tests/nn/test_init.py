@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from knobs import Linear, ReLU
 from knobs.nn import init
 
 
@@ -71,3 +72,25 @@ def test_bad_shapes(shape, rng):
 def test_initializer_returning_wrong_shape_is_caught(rng):
     with pytest.raises(ValueError, match="returned shape"):
         init.initialize(lambda shape, rng: np.zeros(3), (2, 2), rng)
+
+
+@pytest.mark.parametrize("depth", [30])
+def test_kaiming_keeps_deep_relu_variance_in_band(depth):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 256))
+    A, variances = X, []
+    for _ in range(depth):
+        Z = Linear(256, 256, init="kaiming_normal", rng=rng).forward(A)
+        variances.append(Z.var())
+        A = ReLU().forward(Z)
+    # He et al.: Var(z_l) = n Var(w) E[a²] = 2 E[a²] = Var(z_{l-1}) for every layer after the first
+    ratios = np.array(variances) / variances[0]
+    assert 0.5 < ratios.min() and ratios.max() < 2.0, ratios
+
+
+def test_xavier_shrinks_deep_relu_variance():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(2000, 256))
+    for _ in range(30):
+        A = ReLU().forward(Linear(256, 256, init="xavier_normal", rng=rng).forward(A))
+    assert A.var() < 1e-6  # halves at each layer: 2^-30

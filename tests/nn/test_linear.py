@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import knobs
 from knobs import BCEWithLogitsLoss, CrossEntropyLoss, Linear, MSELoss, Sequential
@@ -116,3 +118,35 @@ def test_gradcheck_catches_a_wrong_backward(rng):
 
     errors = knobs.gradcheck(WrongBias(3, 2, rng=rng), rng.normal(size=(4, 3)))
     assert errors["b"] > 1e-2 and errors["W"] < 1e-6
+
+
+@given(m=st.integers(1, 9), n_in=st.integers(1, 9), n_out=st.integers(1, 9),
+       bias=st.booleans(), seed=st.integers(0, 2**32 - 1))
+def test_forward_and_backward_shapes_for_any_batch_and_widths(m, n_in, n_out, bias, seed):
+    rng = np.random.default_rng(seed)
+    layer = Linear(n_in, n_out, bias=bias, rng=rng, bias_init="normal")
+    X, dZ = rng.normal(size=(m, n_in)), rng.normal(size=(m, n_out))
+    Z = layer.forward(X)
+    assert Z.shape == (m, n_out)
+    dX = layer.backward(dZ)
+    assert dX.shape == (m, n_in) and layer.dW.shape == layer.W.shape == (n_out, n_in)
+    np.testing.assert_allclose(Z, X @ layer.W.T + (layer.b if bias else 0.0))
+    np.testing.assert_allclose(dX, dZ @ layer.W)
+    np.testing.assert_allclose(layer.dW, dZ.T @ X)
+    if bias:
+        assert layer.b.shape == layer.db.shape == (n_out,)
+        np.testing.assert_allclose(layer.db, dZ.sum(axis=0))
+    else:
+        assert layer.b is None and layer.db is None
+    assert list(layer.parameters()) == (["W", "b"] if bias else ["W"])
+
+
+@given(m=st.integers(1, 5), n_in=st.integers(1, 5), wrong=st.integers(1, 6))
+def test_a_batch_of_the_wrong_width_is_refused_by_name(m, n_in, wrong):
+    assume(wrong != n_in)
+    layer = Linear(n_in, 2, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=rf"X must have shape \(m, {n_in}\)"):
+        layer.forward(np.ones((m, wrong)))
+    layer.forward(np.ones((m, n_in)))
+    with pytest.raises(ValueError, match=r"dZ must have shape \(m, 2\)"):
+        layer.backward(np.ones((m, wrong + 2)))

@@ -98,3 +98,11 @@ def test_norm_argument_checks():
         BatchNorm1d(3, momentum=1.5)
     with pytest.raises(ValueError, match=r"shape \(m, 3\)"):
         LayerNorm(3).forward(np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("n", [2, 5, 8])
+def test_the_surviving_part_of_a_bias_is_what_layernorm_sees(rng, n):
+    b = rng.normal(size=n) + 3.0
+    Z, ln = rng.normal(size=(4, n)), LayerNorm(n)
+    assert np.allclose(ln.forward(Z + b), ln.forward(Z + (b - b.mean())))
+    assert not np.allclose(ln.forward(Z + b), ln.forward(Z))

@@ -1,9 +1,10 @@
-"""The Adam optimizer: its first step, bias correction, decay split and argument checks."""
+"""SGD and Adam: their steps, momentum, bias correction, decay split and argument checks."""
 
 import numpy as np
 import pytest
 
 import knobs
+from knobs import SGD, Linear, Sequential
 from knobs.nn.optim import Adam
 
 
@@ -53,3 +54,51 @@ def test_arguments_are_checked():
         Adam(model, lr=0.0)
     with pytest.raises(ValueError, match=r"betas\[1\] must lie in \[0, 1\)"):
         Adam(model, betas=(0.9, 1.0))
+
+
+def test_sgd_step_is_plain_gradient_descent(rng):
+    model = Sequential(Linear(2, 1, rng=rng))
+    before = {k: v.copy() for k, v in model.parameters().items()}
+    loss = knobs.MSELoss()
+    loss.forward(model.forward(np.ones((2, 2))), np.zeros((2, 1)))
+    model.backward(loss.backward())
+    SGD(model, lr=0.5).step()
+    for name, p in model.parameters().items():
+        np.testing.assert_allclose(p, before[name] - 0.5 * model.gradients()[name])
+
+
+def test_weight_decay_and_bias_decay_are_separate(rng):
+    model = Sequential(Linear(2, 2, rng=rng))
+    model[0].b[...] = 1.0
+    W0 = model[0].W.copy()
+    model[0].dW[...] = 0.0
+    model[0].db[...] = 0.0
+    SGD(model, lr=0.1, weight_decay=0.5, bias_decay=0.0).step()
+    np.testing.assert_allclose(model[0].W, W0 * (1 - 0.05))
+    np.testing.assert_allclose(model[0].b, 1.0)  # untouched: no decay on the bias
+    SGD(model, lr=0.1, weight_decay=0.0, bias_decay=1.0).step()
+    np.testing.assert_allclose(model[0].b, 0.9)
+
+
+def test_momentum_accumulates(rng):
+    model = Sequential(Linear(1, 1, bias=False, init="zeros"))
+    opt = SGD(model, lr=1.0, momentum=0.5)
+    model[0].dW[...] = 1.0
+    opt.step()
+    opt.step()
+    np.testing.assert_allclose(model[0].W, [[-(1 + 1.5)]])
+
+
+def test_is_bias():
+    assert knobs.nn.optim.is_bias("0.b") and knobs.nn.optim.is_bias("3.beta")
+    assert not knobs.nn.optim.is_bias("0.W") and not knobs.nn.optim.is_bias("2.gamma")
+
+
+def test_sgd_argument_checks(rng):
+    model = Sequential(Linear(1, 1, rng=rng))
+    with pytest.raises(ValueError, match="lr must be"):
+        SGD(model, lr=0)
+    with pytest.raises(ValueError, match="weight_decay must be"):
+        SGD(model, lr=0.1, weight_decay=-1)
+    with pytest.raises(TypeError, match="needs a knobs Module"):
+        SGD([1, 2], lr=0.1)

@@ -1,64 +1,28 @@
-"""The width-against-depth trials of the budget experiment (chapter 13): their spread, and when a
-depth counts as best."""
+"""Chapter 13's budget experiment: its extremes and its figures."""
+
 
 import numpy as np
-import pytest
 
 from knobs.studies import depth_budget
 from knobs.ui.experiments import budget
 
 
-def _row(depth, values):
-    return {"depth": depth, "width": 1, "params": 1, "approximation": np.array(values)}
+def test_budget_experiment_at_the_extremes():
+    r = budget.compute(budget_k=1, d=1000)
+    assert r["feasible"] == 0 and np.all(r["exact"] == 0) and r["rule"][0] == 1
+    r = budget.compute(budget_k=1000, d=1)
+    assert r["feasible"] == budget.MAX_DEPTH and np.all(r["used"] <= 1_000_000)
 
 
-def test_clear_best_compares_the_depths_trial_by_trial():
-    separated = [_row(1, [0.1, 0.2]), _row(2, [0.3, 0.4])]
-    assert depth_budget.clear_best(separated, "approximation")["depth"] == 1
-    assert depth_budget.clear_best(separated, "approximation", lowest=False)["depth"] == 2
-    # the ranges overlap (0.3 > 0.2), yet depth 1 is lower in each paired trial
-    paired = [_row(1, [0.1, 0.3]), _row(2, [0.2, 0.4])]
-    assert depth_budget.clear_best(paired, "approximation")["depth"] == 1
-    assert depth_budget.trial_wins(paired, "approximation").tolist() == [2, 0]
-    # the winner changes from one trial to the next: no clear best
-    swapped = [_row(1, [0.1, 0.4]), _row(2, [0.2, 0.3])]
-    assert depth_budget.trial_wins(swapped, "approximation").tolist() == [1, 1]
-    assert depth_budget.clear_best(swapped, "approximation") is None
-    assert depth_budget.clear_best(swapped, "approximation", lowest=False) is None
-
-
-def test_a_near_tie_counts_for_nobody():
-    tie = [_row(1, [0.1, 0.1]), _row(2, [0.1 + 1e-9, 0.3]), _row(4, [0.5, 0.5])]
-    assert depth_budget.trial_wins(tie, "approximation").tolist() == [1, 0, 0]
-    assert depth_budget.clear_best(tie, "approximation") is None
-    assert depth_budget.trial_wins(tie, "approximation", margin=0.0).tolist() == [2, 0, 0]
-
-
-def test_trial_wins_needs_two_depths():
-    with pytest.raises(ValueError, match="two depths"):
-        depth_budget.trial_wins([_row(1, [0.1, 0.2])], "approximation")
-
-
-def test_trials_collect_every_error_per_depth():
+def test_the_trials_figure_draws():
+    # the trials of studies/test_depth_budget.py::test_trials_collect_every_error_per_depth
     r = depth_budget.tradeoff_trials(60, (1, 3), np.random.default_rng(0), trials=3, n_clean=20,
-                               n_noisy=8, steps=20, lr=0.02)
-    assert len(r["trials"]) == 3 and [s["depth"] for s in r["summary"]] == [1, 3]
-    for s in r["summary"]:
-        assert s["approximation"].shape == (3,)
-        assert np.allclose(s["estimation"], s["total"] - s["approximation"])
+                                     n_noisy=8, steps=20, lr=0.02)
     assert budget.draw_trials(r) is not None
 
 
-def test_trials_with_a_small_step_are_not_chaotic():
-    # a change far below rounding size in the data must not move the chapter's three decimals
-    results = []
-    for shift in (0.0, 1e-13):
-        rng = np.random.default_rng(13)
-        r = depth_budget.tradeoff(150, (8,), rng, steps=500, lr=0.02, noise=0.3 + shift)
-        results.append(r["rows"][0]["total"])
-    assert abs(results[0] - results[1]) < 1e-6
-
-
-def test_trials_need_at_least_two():
-    with pytest.raises(ValueError, match="trials"):
-        depth_budget.tradeoff_trials(60, (1,), np.random.default_rng(0), trials=1)
+def test_the_tradeoff_figure_has_its_axis_labels(rng):
+    # the trade-off of studies/test_depth_budget.py::test_tradeoff_runs_and_decomposes
+    r = depth_budget.tradeoff(60, (1, 3), rng, n_clean=40, n_noisy=10, steps=50)
+    fig = budget.draw_tradeoff(r)
+    assert fig.axes[0].get_ylabel() and fig.axes[1].get_xlabel()

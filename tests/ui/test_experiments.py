@@ -1,31 +1,279 @@
 """Every live experiment, swept over each control's whole range, extremes included."""
 
-import importlib
-import inspect
+import dataclasses
 import itertools
-import pkgutil
+import math
+import re
+import sys
+from functools import lru_cache
 
 import matplotlib
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-import knobs.ui.exercises  # noqa: E402
-from knobs.ui.experiments import ALL, Choice, Slider  # noqa: E402
+from knobs.ui.experiments import ALL, Choice, Experiment, Slider  # noqa: E402
 
 IDS = [e.name for e in ALL]
 MAX_STEPS = 41  # sweep every step of a slider with at most this many, else 41 of its steps
 
 
-@pytest.mark.parametrize("experiment", ALL, ids=IDS)
-def test_each_control_over_its_whole_range(experiment):
+N = r"[+-]?\d[\d,]*(?:\.\d+)?(?:e[+-]\d+)?"   # a number as the reports print it
+BYTES = rf"{N} [kMGTP]?B"
+BOUND = rf"(?:below {N}|{N})"                  # carbon_copy: a distance, or a bound on it
+
+
+def _sd(v):
+    return v["sigma"] * math.sqrt(v["w1"] ** 2 + v["w2"] ** 2
+                                  + 2 * v["rho"] * v["w1"] * v["w2"])
+
+
+def _out_side(v):
+    return (v["size"] - v["kernel"]) // v["stride"] + 1
+
+
+def _network(v):
+    return [v["n_in"], v["h1"], v["h2"], v["n_out"]]
+
+
+# What each report states at every value of every control: ``pattern`` (a regex, searched with
+# re.S) requires the quantities it reports, with numbers; ``shows[control]`` gives, from all
+# control values, the text (or texts) where the report states the swept control's value or a
+# quantity derived from it. Written from the report functions; a report that changes its wording
+# changes here too.
+REPORTS = {
+    "gates": {
+        "pattern": (rf"^w = \({N}, {N}\), b = {N}: the neuron computes [\w ]+\n"
+                    + rf"  x = \([01], [01]\)   z = {N}   y = [01]\n" * 4
+                    + rf"(?:boundary at signed distance -b/\|w\| = {N} from the origin"
+                    r"|w = 0: no boundary, the output is the same everywhere)$"),
+        "shows": {"w1": lambda v: f"w = ({v['w1']:g}, ",
+                  "w2": lambda v: f", {v['w2']:g}), b = ",
+                  "b": lambda v: f"b = {v['b']:g}: "},
+    },
+    "zstats": {
+        "pattern": (rf"^E\[z\]  = wᵀμ \+ b = {N} {N} = {N}   \(sample of \d+: {N}\)\n"
+                    rf"SD\(z\) = √\(wᵀΣw\) = {N}   \(sample: {N}\);  "
+                    r"b changes E\[z\] only, never SD\(z\)$"),
+        "shows": {
+            "mu1": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "mu2": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "w1": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "w2": lambda v: f"wᵀμ + b = {v['w1'] * v['mu1'] + v['w2'] * v['mu2']:+.3f} ",
+            "b": lambda v: f" {v['b']:+.3f} = ",
+            "sigma": lambda v: f"√(wᵀΣw) = {_sd(v):.3f} ",
+            "rho": lambda v: f"√(wᵀΣw) = {_sd(v):.3f} ",
+        },
+    },
+    "depth": {
+        "pattern": (rf"^\S.* \+ \w+, width \d+, \d+ networks: n Var\(w\) = {N}, Var\(b\) = {N}\n"
+                    rf"Var\(z\) at layer 1: {N} \(mean field {N}\)\n"
+                    rf"Var\(z\) at layer \d+: {N} \(mean field {N}\)\n"
+                    rf"ratio layer \d+ / layer 1: {N} \(geometric mean; the networks range "
+                    rf"from {N} to {N}\)$"),
+        "shows": {"depth": lambda v: f"Var(z) at layer {v['depth']}: ",
+                  "activation": lambda v: f" + {v['activation']}, width ",
+                  "scheme": lambda v: f"{v['scheme']} + ",
+                  "bias_std": lambda v: f"Var(b) = {v['bias_std'] ** 2:.3g}"},
+    },
+    "saturation": {
+        "pattern": (rf"^\w+ hidden layer, initial biases ±{N}, \d+ steps of SGD \(lr {N}\)\n"
+                    r" +mean \w+'\(z\) +loss +mean \|b\|\n"
+                    rf" +λ_b = {N} +{N} → {N} +{N} +{N}\n"
+                    rf" +λ_b = 0 \(reference\) +{N} → {N} +{N} +{N}$"),
+        "shows": {"b0": lambda v: f"initial biases ±{v['b0']:g}, ",
+                  "lam_b": lambda v: f"λ_b = {v['lam_b']:g} ",
+                  "activation": lambda v: f"{v['activation']} hidden layer"},
+    },
+    "intercept": {
+        "pattern": (rf"^λ = {N}, D = diag\(1, {N}\), target mean ȳ = {N}\n"
+                    rf"  penalized intercept: w = {N}, b = {N} \(ȳ/\(1 \+ λ d_b²\) = {N}\), "
+                    rf"mean prediction {N}, MSE {N}\n"
+                    rf"  free intercept:      w = {N}, b = {N}, mean prediction {N}, MSE {N}$"),
+        "shows": {"lam": lambda v: f"λ = {v['lam']:g}, ",
+                  "bias_factor": lambda v: f"D = diag(1, {v['bias_factor']:g})",
+                  "y_mean": lambda v: f"target mean ȳ = {v['y_mean']:+.4f}"},
+    },
+    "normalization": {
+        "pattern": (rf"^b = {N}·1 [+-] {N}·u   \(u ⟂ 1, unit RMS\), \d+ samples, \d+ features\n"
+                    r"  BatchNorm \(training\): (?:unchanged \(every change below 1e-12, "
+                    rf"rounding level\)|changes by up to {N})\n"
+                    rf"  LayerNorm: RMS change per sample {N} to {N}; "
+                    rf"best refit of γ, β leaves {N}\n"
+                    rf"  RMSNorm:   RMS change per sample {N} to {N}$"),
+        "shows": {"orth_scale": lambda v: (f"{'-' if v['orth_scale'] < 0 else '+'} "
+                                           f"{abs(v['orth_scale']):g}·u"),
+                  "par_shift": lambda v: f"b = {v['par_shift']:g}·1 "},
+    },
+    "gradients": {
+        "pattern": (rf"^\w+ neuron, w = {N}, b = {N}, input a_in = {N}, target y = {N}: "
+                    rf"operating point z = {N}\n"
+                    rf"  output a = f\(z\) +{N}\n  responsibility dC/da = 2\(a - y\) +{N}\n"
+                    rf"  activity f'\(z\) +{N}\n  delta = dC/da \* f'\(z\) +{N}\n"
+                    rf"  dC/dw = delta \* a_in +{N}\n  dC/db = delta \* 1 +{N}\n"
+                    r"(?:central differences agree to 1e-07: dC/dw yes, dC/db yes"
+                    r"|z = 0 is the kink of ReLU: .*cannot referee this point)$"),
+        "shows": {"activation": lambda v: f"{v['activation']} neuron, ",
+                  "z": lambda v: f"operating point z = {v['z']:+.2f}",
+                  "a_in": lambda v: f"input a_in = {v['a_in']:+.2f}, ",
+                  "y": lambda v: f"target y = {v['y']:+.2f}: "},
+    },
+    "carbon_copy": {
+        "pattern": (rf"^.* weights, .* biases \(std of random draws {N}, seed \d+\), \d+ steps of "
+                    rf"gradient descent on XOR\n"
+                    rf"  loss: {N} at the start, {N} at the end \(one unit cannot go below {N}\)\n"
+                    rf"  largest distance between hidden units' incoming weights: "
+                    rf"{BOUND} -> {BOUND}\n"
+                    rf"  outputs on \(0,0\), \(0,1\), \(1,0\), \(1,1\): {N}, {N}, {N}, {N}\n"
+                    r"  (?:the hidden units are still copies \(distance below 1e-12 at every "
+                    r"step\): the layer acts as one unit|symmetry broken: the hidden layer has "
+                    r"rank \d of \d)$"),
+        "shows": {"weights": lambda v: f"{v['weights']} weights, ",
+                  "biases": lambda v: ("zero" if v["biases"] == "zeros" else v["biases"])
+                  + " biases (",
+                  "std": lambda v: f"std of random draws {v['std']:.2f}, ",
+                  "seed": lambda v: f"seed {v['seed']}), "},
+    },
+    "reduction": {
+        "pattern": (rf"^[\d,]+ float32 numbers, .+: exact sum {N}\n"
+                    rf"  left to right +{N}   error / sum\|x\| = {N}\n"
+                    rf"  np\.sum \(pairwise\) +{N}   error / sum\|x\| = {N}\n"
+                    rf"  explicit tree +{N}   error / sum\|x\| = {N}\n"
+                    rf"  a tree needs \d+ levels instead of [\d,]+ dependent additions; "
+                    rf"worst-case bounds {N} \(tree\) vs {N} \(left to right\)$"),
+        "shows": {
+            "log10_n": lambda v: f"{round(10 ** v['log10_n']):,} float32 numbers, ",
+            "values": lambda v: f", {v['values']}: exact sum ",
+        },
+    },
+    "dimer": {
+        "pattern": (rf"^eta = {N} Å⁻², bias of unit \d shifted by {N} "
+                    rf"\(b = {N}, output weight v = {N}\)\n"
+                    rf"  E\(inf\) from the biases, 2 \(sum v_k tanh\(b_k\) \+ c\): {N} eV\n"
+                    rf"  the model evaluated at r = {N} Å: +{N} eV\n"
+                    rf"  shift from the fitted far field {N} eV: {N} eV "
+                    rf"\(2 v \(tanh\(b \+ Δb\) - tanh\(b\)\) = {N} eV\)\n"
+                    rf"  lowest energy on the plotted grid: {N} eV at r = {N} Å$"),
+        "shows": {"eta": lambda v: f"eta = {v['eta']:.2f} Å⁻²",
+                  "unit": lambda v: f"bias of unit {v['unit']} shifted",
+                  "delta_b": lambda v: f"shifted by {v['delta_b']:+.2f} "},
+    },
+    "approximation": {
+        "pattern": (rf"^target '\w+', \d+ hidden ReLU units \(\d+ parameters\): largest error "
+                    rf"{N} on \[0, 1\]; the biases place the kinks at x = {N}(?:, {N}){{0,3}}"
+                    r"(?:, \.\.\.)?$"),
+        "shows": {
+            "target": lambda v: f"target '{v['target']}', ",
+            "width": lambda v: (
+                f"{v['width']} hidden ReLU units ({3 * v['width'] + 1} parameters)",
+                "the biases place the kinks at x = "
+                + ", ".join(f"{k / v['width']:.3f}" for k in range(min(4, v["width"])))
+                + (", ..." if v["width"] > 4 else "")),
+        },
+    },
+    "counting": {
+        "pattern": (r"^network \d+ → \d+ → \d+ → \d+:\n"
+                    + r"  layer \d: [\d,]+ in W \+ [\d,]+ in b = [\d,]+\n" * 3
+                    + rf"  total [\d,]+ parameters \(formula Σ n_in·n_out \+ n_out: [\d,]+\), "
+                    rf"{BYTES} in float64\n"
+                    rf"  full Hessian: [\d,]+ entries, {BYTES} in float64; fits in: .+$"),
+        "shows": {name: (lambda v: "network " + " → ".join(map(str, _network(v))) + ":\n"
+                         + f"  layer 1: {v['n_in'] * v['h1']:,} in W + {v['h1']:,} in b")
+                  for name in ("n_in", "h1", "h2", "n_out")},
+    },
+    "sharing": {
+        "pattern": (r"^3 x \d+ x \d+ image, \d+ filters of \d+ x \d+, stride \d: "
+                    r"\d+ x \d+ = [\d,]+ patches\n"
+                    r"  convolution \(one shared filter bank\): +[\d,]+ parameters\n"
+                    r"  locally connected \(one bank per patch\): +[\d,]+ parameters\n"
+                    r"  dense \(same input and output sizes\): +[\d,]+ parameters\n"
+                    r"  conv / locally connected = 1/[\d,]+ = 1/\(number of patches\)$"),
+        "shows": {name: (lambda v: f"3 x {v['size']} x {v['size']} image, {v['filters']} filters "
+                         f"of {v['kernel']} x {v['kernel']}, stride {v['stride']}: "
+                         f"{_out_side(v)} x {_out_side(v)} = {_out_side(v) ** 2:,} patches")
+                  for name in ("size", "kernel", "stride", "filters")},
+    },
+    "budget": {
+        "pattern": (r"^budget P = [\d,]+ parameters, input dimension d = \d+: \d+ of \d+ depths "
+                    r"fit by the exact count\n   L   m \(rule\)   m \(exact\)   exact count"
+                    r"(?:\n +\d+ +\d+ +\d+ +(?:[\d,]+|none fits))+$"),
+        "shows": {"budget_k": lambda v: f"budget P = {1000 * v['budget_k']:,} parameters, ",
+                  "d": lambda v: f"input dimension d = {v['d']}: "},
+    },
+    "memory": {
+        "pattern": (rf"^L = \d+ layers of width n = \d+, batch B = \d+ \(float64\)\n"
+                    rf"  parameters: +{BYTES}\n"
+                    rf"  inference activations: +{BYTES}   \(two layers at a time\)\n"
+                    rf"  training activations: +{BYTES}   \(every layer, ∝ L·B·n\)\n"
+                    rf"  with \d+ checkpointed segments: +{BYTES}\n"
+                    rf"  total inference {BYTES}, total training {BYTES} \(parameters \+ "
+                    rf"gradients \+ activations\), {N}x$"),
+        "shows": {name: (lambda v: f"L = {v['depth']} layers of width n = {v['width']}, "
+                         f"batch B = {v['batch']} (float64)")
+                  for name in ("depth", "batch", "width")},
+    },
+    "prevalence": {
+        "pattern": (rf"^trained at prevalence {N}: w = \({N}, {N}\), b = {N}\n"
+                    rf"deployed at prevalence {N} \(observed {N}\); "
+                    rf"shift logit\(pi_deploy\) - logit\(pi_train\) = {N}\n"
+                    rf"  before: mean predicted {N}, ECE {N}\n"
+                    rf"  after:  mean predicted {N}, ECE {N}  \(b = {N}\)$"),
+        "shows": {
+            "pi_deploy": lambda v: f"deployed at prevalence {v['pi_deploy']:.2f} ",
+            "pi_train": lambda v: f"trained at prevalence {v['pi_train']:.2f}: ",
+        },
+    },
+    "centering": {
+        "pattern": (rf"^features ~ N\(\({N}, {N}\), {N}² I\), \d+ samples; "
+                    r"gradient descent with lr = 1/λ_max"
+                    + (rf"\n +\w+: Hessian eigenvalues at 0 = \({N}, {N}, {N}\), condition number "
+                       rf"{N}; loss within {N} of the optimum after (?:more than )?\d+ steps") * 2
+                    + "$"),
+        "shows": {"offset": lambda v: f"N(({v['offset']:g}, {v['offset']:g}), ",
+                  "spread": lambda v: f", {v['spread']:g}² I)"},
+    },
+}
+
+
+def test_every_experiment_has_its_report_expectations():
+    assert set(REPORTS) == set(IDS)
+    for e in ALL:
+        assert set(REPORTS[e.name]["shows"]) == {c.name for c in e.controls}, e.name
+
+
+def assert_reports_over_the_range(experiment, expected):
     for control in experiment.controls:
         for value in control.sample(MAX_STEPS):
             numbers = experiment.run(**{control.name: value})
-            assert experiment.report(numbers).strip()
-            assert "nan" not in experiment.report(numbers).lower().replace("nand", "")
+            text = experiment.report(numbers)
+            where = f"{experiment.name}, {control.name} = {control.format(value)}"
+            assert "nan" not in text.lower().replace("nand", ""), f"{where}: NaN in\n{text}"
+            assert re.search(expected["pattern"], text, re.S), (
+                f"{where}: the report lacks what it must state\n{text}")
+            shown = expected["shows"][control.name](experiment.values(**{control.name: value}))
+            for part in (shown,) if isinstance(shown, str) else shown:
+                assert part in text, f"{where}: the report does not show {part!r}\n{text}"
+
+
+@pytest.mark.parametrize("experiment", ALL, ids=IDS)
+def test_each_control_over_its_whole_range(experiment):
+    assert_reports_over_the_range(experiment, REPORTS[experiment.name])
+
+
+def test_the_sweep_fails_on_a_stale_or_incomplete_report():
+    from knobs.ui.experiments import gates
+
+    exp = gates.EXPERIMENT
+    stale = dataclasses.replace(exp, report=lambda r: exp.report(exp.run()))   # always defaults
+    with pytest.raises(AssertionError, match=r"gates, w1 = -3.00: the report does not show"):
+        assert_reports_over_the_range(stale, REPORTS["gates"])
+    short = dataclasses.replace(exp, report=lambda r: exp.report(r).rsplit("\n", 1)[0])
+    with pytest.raises(AssertionError, match=r"gates, w1 = -3.00: the report lacks"):
+        assert_reports_over_the_range(short, REPORTS["gates"])
 
 
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
@@ -49,52 +297,88 @@ def test_out_of_range_values_are_refused_not_clipped(experiment):
         experiment.run(no_such_knob=1)
 
 
+def module_caches(experiment):
+    """The functools caches of the module that defines the experiment's ``compute``."""
+    module = sys.modules[experiment.compute.__module__]
+    return {name: fn for name, fn in vars(module).items()
+            if callable(getattr(fn, "cache_clear", None))
+            and getattr(fn, "__module__", None) == module.__name__}
+
+
+# the experiments whose run() goes through a functools cache of their module (the others draw
+# through one only, or none); each must show a cache miss in the second run
+CACHED_RUN = {"saturation", "approximation", "carbon_copy", "reduction", "depth", "centering",
+              "dimer"}
+
+
+def assert_same(a, b, where):
+    """``a`` equals ``b`` exactly, through dicts, sequences and dataclasses of arrays."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        a, b = vars(a), vars(b)
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}[{key!r}]")
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    else:
+        np.testing.assert_array_equal(a, b, err_msg=where)
+
+
+def assert_deterministic(experiment):
+    """Two runs at the defaults, each computed afresh (every cache of the module cleared before
+    it), agree in every number and in the report."""
+    caches = module_caches(experiment)
+    for fn in caches.values():
+        fn.cache_clear()
+    first = experiment.run()
+    info = {name: fn.cache_info() for name, fn in caches.items()}
+    for fn in caches.values():
+        fn.cache_clear()
+    second = experiment.run()
+    # from an empty cache again: the same misses and hits as the first run (a second run served
+    # by the cache would add hits and no misses)
+    again = {name: fn.cache_info() for name, fn in caches.items()}
+    assert again == info, f"{experiment.name}: the second run was not computed afresh"
+    assert_same(second, first, experiment.name)
+    assert experiment.report(second) == experiment.report(first)
+    return {name: i.misses for name, i in info.items()}
+
+
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
 def test_defaults_are_deterministic(experiment):
-    a, b = experiment.run(), experiment.run()
-    assert experiment.report(a) == experiment.report(b)
+    misses = assert_deterministic(experiment)
+    if experiment.name in CACHED_RUN:   # the second run really recomputed through the cache
+        assert sum(misses.values()) > 0, (experiment.name, misses)
+
+
+def test_the_cached_experiments_are_the_ones_listed():
+    cached = {e.name for e in ALL if module_caches(e)}
+    assert CACHED_RUN <= cached and cached - CACHED_RUN == {"gradients"}   # a draw-only cache
+
+
+_calls = itertools.count()
+
+
+@lru_cache(maxsize=1)
+def _fresh_number() -> int:   # a cached computation that differs on every real call
+    return next(_calls)
+
+
+def test_the_determinism_check_fails_when_a_fresh_run_differs():
+    # comparing two cached runs would pass (the second is the first, from the cache); the check
+    # clears the cache, recomputes and sees the difference
+    flaky = Experiment("flaky", "flaky", lambda x: {"n": _fresh_number()}, lambda r: None,
+                       lambda r: f"n = {r['n']}", (Slider("x", "x", 0.0, 1.0, 0.5, 0.5),), "x")
+    assert flaky.run() == flaky.run()
+    with pytest.raises(AssertionError, match="flaky"):
+        assert_deterministic(flaky)
 
 
 def test_names_are_unique():
     assert len(IDS) == len(set(IDS))
-
-
-def exercise_checks():
-    for info in pkgutil.iter_modules(knobs.ui.exercises.__path__):
-        module = importlib.import_module(f"knobs.ui.exercises.{info.name}")
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if name.startswith("check_") and fn.__module__ == module.__name__:
-                yield pytest.param(fn, id=f"{info.name}.{name}")
-
-
-@pytest.mark.parametrize("check_fn", list(exercise_checks()))
-def test_exercise_checks_answer_placeholders_without_error(check_fn):
-    result = check_fn(None)
-    assert not result and "no answer yet" in result.message
-
-
-def test_gates_widget_builds_with_the_control_ranges():
-    from knobs.ui.experiments import gates
-    from knobs.ui.widgets import controls
-
-    made = controls(gates.EXPERIMENT)
-    assert (made["b"].min, made["b"].max, made["b"].value) == (-3.0, 3.0, -1.5)
-    assert np.isclose(made["w1"].step, 0.25)
-
-
-def test_live_widget_starts_at_defaults_and_follows_its_controls():
-    from knobs.ui.experiments import gates
-    from knobs.ui.widgets import build_live
-
-    box = build_live(gates.EXPERIMENT)
-    sliders, out = box.children[0].children, box.children[1]
-    assert "computes AND" in out.outputs[0]["text"]
-    b_slider = next(s for s in sliders if s.description == "bias b")
-    b_slider.value = -0.5
-    assert "computes OR" in out.outputs[0]["text"]
-    assert out.outputs[1]["data"]["image/png"]
-    b_slider.value = b_slider.max  # an extreme: still a figure and numbers, no error text
-    assert "computes TRUE" in out.outputs[0]["text"]
 
 
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
@@ -114,6 +398,39 @@ def test_sample_is_even_on_the_steps_through_the_default(experiment):
         index = [steps.index(v) for v in values if v in steps]
         gaps = {b - a for a, b in zip(index[1:-2], index[2:-1], strict=True)}
         assert len(gaps) == 1  # one stride between the first and the last
+
+
+@st.composite
+def sliders(draw):
+    """A slider of 1 to 400 steps of a book-like size, its default on a step or between two."""
+    integer = draw(st.booleans())
+    step = 1 if integer else draw(st.sampled_from([0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 2.0]))
+    low, count = draw(st.integers(-50, 50)), draw(st.integers(1, 400))
+    low, high = round(low * step, 10), round((low + count) * step, 10)   # as a book writes them
+    probe = Slider("x", "x", low, high, step, low, integer=integer)
+    values = probe.values()
+    i = draw(st.integers(0, len(values) - 1))
+    default = values[i]
+    if not integer and i < len(values) - 1 and draw(st.booleans()):
+        default = round((values[i] + values[i + 1]) / 2, 10)   # between two steps
+    return Slider("x", "x", probe.min, probe.max, step, default, integer=integer)
+
+
+@given(sliders(), st.integers(3, 60))
+def test_sample_keeps_the_extremes_and_default_with_an_even_stride(slider, points):
+    values, steps = slider.sample(points), slider.values()
+    off_step = slider.default not in steps
+    assert len(values) <= points + off_step                  # at most the points asked for
+    assert values[0] == slider.min and values[-1] == slider.max
+    assert slider.default in values and values == sorted(set(values))
+    assert set(values) - set(steps) <= {slider.default}
+    if len(steps) <= points:
+        assert [v for v in values if v in steps] == steps     # every step when they fit
+        return
+    index = [steps.index(v) for v in values if v in steps]
+    inner = np.diff(index[1:-1])                             # one stride between first and last
+    assert len(set(inner.tolist())) <= 1, (slider, points, index)
+    assert len(index) >= min(points, len(steps)) // 2        # and not a needlessly thin sample
 
 
 def test_sample_of_a_fine_slider():

@@ -7,9 +7,13 @@ import math
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+# a size given as one integer or as (height, width): a kernel, a stride, an image
+IntPair = int | tuple[int, int]
 
 
-def as_float_array(x, name: str) -> np.ndarray:
+def as_float_array(x: ArrayLike, name: str) -> np.ndarray:
     """Return ``x`` as a float64 array, refusing non-numeric input and NaN/inf."""
     if type(x) is np.ndarray and x.dtype == np.float64:
         arr = x  # the engine's own arrays, on every forward and backward pass: no conversion
@@ -28,7 +32,7 @@ def as_float_array(x, name: str) -> np.ndarray:
     return arr
 
 
-def as_batch(X, n_features: int, name: str = "X") -> np.ndarray:
+def as_batch(X: ArrayLike, n_features: int, name: str = "X") -> np.ndarray:
     """Validate a batch ``X`` of shape ``(m, n_features)``."""
     X = as_float_array(X, name)
     if X.ndim != 2 or X.shape[1] != n_features:
@@ -40,7 +44,7 @@ def as_batch(X, n_features: int, name: str = "X") -> np.ndarray:
     return X
 
 
-def same_shape(a: np.ndarray, b, name_a: str, name_b: str) -> np.ndarray:
+def same_shape(a: np.ndarray, b: ArrayLike, name_a: str, name_b: str) -> np.ndarray:
     """Return ``b`` as an array after checking it has exactly the shape of ``a``."""
     b = as_float_array(b, name_b)
     if b.shape != a.shape:
@@ -51,7 +55,7 @@ def same_shape(a: np.ndarray, b, name_a: str, name_b: str) -> np.ndarray:
     return b
 
 
-def positive_int(n, name: str) -> int:
+def positive_int(n: object, name: str) -> int:
     """Check that ``n`` is a positive integer (a layer size, a count)."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"{name} must be a positive integer, got {n!r}")
@@ -60,7 +64,7 @@ def positive_int(n, name: str) -> int:
     return int(n)
 
 
-def positive_float(x, name: str, allow_zero: bool = False) -> float:
+def positive_float(x: object, name: str, allow_zero: bool = False) -> float:
     """Check that ``x`` is a finite positive (or non-negative) real number."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {x!r}")
@@ -71,7 +75,7 @@ def positive_float(x, name: str, allow_zero: bool = False) -> float:
     return x
 
 
-def generator(rng, who: str) -> np.random.Generator:
+def generator(rng: object, who: str) -> np.random.Generator:
     """Check that ``rng`` is a NumPy Generator (no hidden global randomness)."""
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
@@ -80,7 +84,7 @@ def generator(rng, who: str) -> np.random.Generator:
     return rng
 
 
-def int_pair(value, name: str, allow_zero: bool = False) -> tuple[int, int]:
+def int_pair(value: object, name: str, allow_zero: bool = False) -> tuple[int, int]:
     """``k`` or ``(k_h, k_w)`` as a pair of integers (positive, or >= 0 with ``allow_zero``)."""
     pair = tuple(value) if isinstance(value, tuple | list) else (value, value)
     if len(pair) != 2:

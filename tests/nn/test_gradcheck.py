@@ -65,7 +65,7 @@ for cls in ACTIVATIONS:
     CASES[cls] = (lambda rng, bias, cls=cls: cls(), lambda rng: rng.normal(size=(4, 3)) + 0.05)
 # the abstract bases, and the LSTM cell whose forward returns (h, c) and takes a state: its own
 # central-difference test is tests/nn/test_lstm.py
-NOT_HERE = {activations.Activation, knobs.nn.norm._Norm, LSTMCell}
+NOT_HERE = {activations.Activation, knobs.nn.norm._Norm, knobs.nn.conv._PatchLayer, LSTMCell}
 
 
 def _choice(rng):

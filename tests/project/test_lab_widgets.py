@@ -11,8 +11,9 @@ opens it, clears the stored outputs, runs all cells, and then checks:
   (or its menu set to the next option) it shows exactly
   ``experiment.report(experiment.run(main=new_value))`` computed here, and a new figure.
 
-Nothing is specific to a chapter: the chapters come from ``_toc.yml`` and the experiments from
-``knobs.ui.experiments.ALL`` (matched by ``Experiment.chapter``).
+Nothing is specific to a chapter: the chapters come from ``_toc.yml`` and a chapter's experiments
+from its stored widget state, read as the website's extension reads it
+(``knobs_site.pages.notebook_experiments``).
 """
 
 from __future__ import annotations
@@ -108,10 +109,12 @@ def menu(page, menu_name: str, command: str):
     page.locator(f'li[data-command="{command}"]').click()
 
 
-def experiments_of(chapter: str) -> list:
-    from knobs.ui.experiments import ALL
+def experiments_of(path: pathlib.Path) -> list:
+    """The experiments a notebook shows, from its stored widget state (as the site reads it)."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from knobs_site.pages import notebook_experiments
 
-    return [e for e in ALL if e.chapter == chapter]
+    return notebook_experiments(path)
 
 
 def next_value(control):
@@ -190,12 +193,12 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
                        if c["cell_type"] == "code"]
     allowed_errors = [i for i, c in enumerate(cells)
                       if "raises-exception" in c.get("metadata", {}).get("tags", [])]
-    experiments = experiments_of(chapter)
+    experiments = experiments_of(path)
     calls_live = any(re.search(r"\blive\(", "".join(c["source"])) for c in cells
                      if c["cell_type"] == "code")
     assert experiments or not calls_live, (
-        f"{chapter} shows a live experiment, but no experiment in knobs.ui.experiments.ALL has "
-        f"chapter={chapter!r}")
+        f"{chapter} calls live(), but its stored widget state names no experiment "
+        f"(make refresh NB={chapter}.ipynb)")
 
     page = lab_page
     del page.errors[:]
@@ -229,7 +232,7 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
         boxes = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .knobs-live")
         assert boxes.count() == len(experiments), (
             f"{chapter}: {boxes.count()} live widgets in the page, {len(experiments)} "
-            f"experiments in knobs.ui.experiments.ALL for this chapter")
+            f"experiments in its stored widget state")
         unmatched = list(experiments)
         for k in range(boxes.count()):
             box = boxes.nth(k)
@@ -289,9 +292,9 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
 
 
 def test_every_experiment_is_in_a_toc_chapter():
-    """An experiment whose chapter is not in the book would escape the browser test."""
+    """An experiment that no chapter of ``_toc.yml`` shows would escape the browser test."""
     from knobs.ui.experiments import ALL
 
-    chapters = {str(p.relative_to(ROOT).with_suffix("")) for p in NOTEBOOKS}
-    orphans = [(e.name, e.chapter) for e in ALL if e.chapter not in chapters]
-    assert not orphans, f"experiments whose chapter is not a notebook in _toc.yml: {orphans}"
+    shown = notebook_runs.experiment_chapters(ROOT)
+    orphans = sorted(e.name for e in ALL if e.name not in shown)
+    assert not orphans, f"experiments that no notebook in _toc.yml shows: {orphans}"

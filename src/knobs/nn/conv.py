@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+from numpy.typing import ArrayLike
 
 from knobs.nn import init as _init
+from knobs.nn.init import InitSpec
 from knobs.nn.module import Module
-from knobs.validate import as_float_array, int_pair, positive_int
+from knobs.validate import IntPair, as_float_array, int_pair, positive_int
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
@@ -32,7 +34,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) 
     return (size + 2 * padding - kernel) // stride + 1
 
 
-def _check_images(X, c_in: int | None = None, name: str = "X") -> np.ndarray:
+def _check_images(X: ArrayLike, c_in: int | None = None, name: str = "X") -> np.ndarray:
     X = as_float_array(X, name)
     if X.ndim != 4 or (c_in is not None and X.shape[1] != c_in) or X.shape[0] == 0:
         want = f"(m, {c_in}, H, W)" if c_in is not None else "(m, C, H, W)"
@@ -40,14 +42,15 @@ def _check_images(X, c_in: int | None = None, name: str = "X") -> np.ndarray:
     return X
 
 
-def output_shape(image_size, kernel, stride=1, padding=0) -> tuple[int, int]:
+def output_shape(image_size: IntPair, kernel: IntPair, stride: IntPair = 1,
+                 padding: IntPair = 0) -> tuple[int, int]:
     """``(H_out, W_out)``: the grid of patch positions."""
     (H, W), (kh, kw) = int_pair(image_size, "image_size"), int_pair(kernel, "kernel")
     (sh, sw), (ph, pw) = int_pair(stride, "stride"), int_pair(padding, "padding", allow_zero=True)
     return conv_output_size(H, kh, sh, ph), conv_output_size(W, kw, sw, pw)
 
 
-def im2col(X, kernel, stride=1, padding=0) -> np.ndarray:
+def im2col(X: ArrayLike, kernel: IntPair, stride: IntPair = 1, padding: IntPair = 0) -> np.ndarray:
     """Every patch of every image as a row.
 
     Args:
@@ -69,7 +72,8 @@ def im2col(X, kernel, stride=1, padding=0) -> np.ndarray:
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(m, Ho * Wo, C * kh * kw)
 
 
-def col2im(dP, image_shape, kernel, stride=1, padding=0) -> np.ndarray:
+def col2im(dP: ArrayLike, image_shape: tuple[int, int, int, int], kernel: IntPair,
+           stride: IntPair = 1, padding: IntPair = 0) -> np.ndarray:
     """The adjoint of ``im2col``: add every patch row back where it came from.
 
     Args:
@@ -96,23 +100,30 @@ def col2im(dP, image_shape, kernel, stride=1, padding=0) -> np.ndarray:
     return dXp[:, :, ph:ph + H, pw:pw + W]
 
 
-def _patch_geometry(layer: Module, c_in, c_out, kernel, stride, padding) -> int:
-    """Check and set what Conv2d and LocallyConnected2d share; return a patch's length."""
-    layer.c_in, layer.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
-    layer.kernel, layer.stride = int_pair(kernel, "kernel"), int_pair(stride, "stride")
-    layer.padding = int_pair(padding, "padding", allow_zero=True)
-    return layer.c_in * layer.kernel[0] * layer.kernel[1]
+class _PatchLayer(Module):
+    """What Conv2d and LocallyConnected2d share: the patch geometry, the gradients of ``W`` and
+    ``b``, and the patches kept for backward. Not a layer by itself."""
+
+    params = (("W", "dW"), ("b", "db"))
+    saved = ("P", "X_shape")
+    W: np.ndarray
+    b: np.ndarray | None
+
+    def __init__(self, c_in: int, c_out: int, kernel: IntPair, stride: IntPair,
+                 padding: IntPair) -> None:
+        self.c_in, self.c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
+        self.kernel, self.stride = int_pair(kernel, "kernel"), int_pair(stride, "stride")
+        self.padding = int_pair(padding, "padding", allow_zero=True)
+        self.n_in = self.c_in * self.kernel[0] * self.kernel[1]  # the length of one patch
+        self.X_shape: tuple[int, ...] | None = None
+        self.P: np.ndarray | None = None
+
+    def _zero_gradients(self) -> None:
+        self.dW = np.zeros_like(self.W)
+        self.db = None if self.b is None else np.zeros_like(self.b)
 
 
-def _fresh_gradients(layer: Module) -> None:
-    """Zero gradients of the layer's shape, and nothing kept from a forward pass yet."""
-    layer.dW = np.zeros_like(layer.W)
-    layer.db = None if layer.b is None else np.zeros_like(layer.b)
-    layer.X_shape = None
-    layer.P = None
-
-
-class Conv2d(Module):
+class Conv2d(_PatchLayer):
     """A 2-D convolution as ``im2col`` plus one shared dense weight matrix.
 
     Args:
@@ -125,47 +136,45 @@ class Conv2d(Module):
     so ``dW`` and ``db`` are sums over samples *and* patches.
     """
 
-    params = (("W", "dW"), ("b", "db"))
-    saved = ("P", "X_shape")
-
-    def __init__(self, c_in: int, c_out: int, kernel, stride=1, padding=0, bias: bool = True,
-                 init="xavier_uniform", bias_init="zeros", rng: np.random.Generator | None = None):
-        n_in = _patch_geometry(self, c_in, c_out, kernel, stride, padding)
-        self.W = _init.initialize(init, (self.c_out, n_in), rng)
+    def __init__(self, c_in: int, c_out: int, kernel: IntPair, stride: IntPair = 1,
+                 padding: IntPair = 0, bias: bool = True, init: InitSpec = "xavier_uniform",
+                 bias_init: InitSpec = "zeros", rng: np.random.Generator | None = None) -> None:
+        super().__init__(c_in, c_out, kernel, stride, padding)
+        self.W = _init.initialize(init, (self.c_out, self.n_in), rng)
         self.b = _init.initialize(bias_init, (self.c_out,), rng) if bias else None
-        _fresh_gradients(self)
+        self._zero_gradients()
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = _check_images(X, self.c_in)
         m, _, H, W = X.shape
         Ho, Wo = output_shape((H, W), self.kernel, self.stride, self.padding)
         self.X_shape = X.shape
-        self.P = im2col(X, self.kernel, self.stride, self.padding)  # kept for dW
-        Z = self.P @ self.W.T                                        # (m, patches, c_out)
+        self.P = P = im2col(X, self.kernel, self.stride, self.padding)  # kept for dW
+        Z = P @ self.W.T                                            # (m, patches, c_out)
         if self.b is not None:
             Z += self.b
         return Z.transpose(0, 2, 1).reshape(m, self.c_out, Ho, Wo)
 
-    def backward(self, dZ) -> np.ndarray:
-        self._need_forward("P")
-        m, patches = self.P.shape[:2]
+    def backward(self, dZ: ArrayLike) -> np.ndarray:
+        P, X_shape = self._need_forward("P"), self._need_forward("X_shape")
+        m, patches = P.shape[:2]
         dZ = as_float_array(dZ, "dZ")
         if dZ.ndim != 4 or dZ.shape[:2] != (m, self.c_out) or dZ.shape[2] * dZ.shape[3] != patches:
             raise ValueError(f"dZ must have the shape of the forward output, got {dZ.shape}")
         dZ = dZ.reshape(m, self.c_out, patches).transpose(0, 2, 1)   # (m, patches, c_out)
         rows = dZ.reshape(m * patches, self.c_out)
         # the shared W collects one outer product per sample and per patch
-        self.dW = rows.T @ self.P.reshape(m * patches, -1)
+        self.dW = rows.T @ P.reshape(m * patches, -1)
         if self.b is not None:
             self.db = rows.sum(axis=0)
-        return col2im(dZ @ self.W, self.X_shape, self.kernel, self.stride, self.padding)
+        return col2im(dZ @ self.W, X_shape, self.kernel, self.stride, self.padding)
 
     def __repr__(self) -> str:
         return (f"Conv2d(c_in={self.c_in}, c_out={self.c_out}, kernel={self.kernel}, "
                 f"stride={self.stride}, padding={self.padding}, bias={self.b is not None})")
 
 
-class LocallyConnected2d(Module):
+class LocallyConnected2d(_PatchLayer):
     """The convolution's wiring without its sharing: patch ``p`` has its own ``W[p]`` and ``b[p]``.
 
     Args:
@@ -176,48 +185,47 @@ class LocallyConnected2d(Module):
     ``X: (m, c_in, H, W)``, output ``(m, c_out, H_out, W_out)``.
     """
 
-    params = (("W", "dW"), ("b", "db"))
-    saved = ("P", "X_shape")
-
-    def __init__(self, c_in: int, c_out: int, image_size, kernel, stride=1, padding=0,
-                 bias: bool = True, init="xavier_uniform", bias_init="zeros",
-                 rng: np.random.Generator | None = None):
-        n_in = _patch_geometry(self, c_in, c_out, kernel, stride, padding)
+    def __init__(self, c_in: int, c_out: int, image_size: IntPair, kernel: IntPair,
+                 stride: IntPair = 1, padding: IntPair = 0, bias: bool = True,
+                 init: InitSpec = "xavier_uniform", bias_init: InitSpec = "zeros",
+                 rng: np.random.Generator | None = None) -> None:
+        super().__init__(c_in, c_out, kernel, stride, padding)
         self.image_size = int_pair(image_size, "image_size")
         self.out_shape = output_shape(self.image_size, self.kernel, self.stride, self.padding)
         patches = self.out_shape[0] * self.out_shape[1]
         # each position draws its filter bank exactly as Conv2d draws its single one
-        self.W = np.stack([_init.initialize(init, (self.c_out, n_in), rng) for _ in range(patches)])
+        self.W = np.stack([_init.initialize(init, (self.c_out, self.n_in), rng)
+                           for _ in range(patches)])
         self.b = (np.stack([_init.initialize(bias_init, (self.c_out,), rng)
                             for _ in range(patches)]) if bias else None)
-        _fresh_gradients(self)
+        self._zero_gradients()
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = _check_images(X, self.c_in)
         if X.shape[2:] != self.image_size:
             raise ValueError(f"X must hold images of size {self.image_size}, got {X.shape[2:]}")
         m = X.shape[0]
         self.X_shape = X.shape
-        self.P = im2col(X, self.kernel, self.stride, self.padding)
+        self.P = P = im2col(X, self.kernel, self.stride, self.padding)
         # patch p of every sample times its own matrix: a batched product over patches
-        Z = (self.P.transpose(1, 0, 2) @ self.W.transpose(0, 2, 1)).transpose(1, 0, 2)
+        Z = (P.transpose(1, 0, 2) @ self.W.transpose(0, 2, 1)).transpose(1, 0, 2)
         if self.b is not None:
             Z = Z + self.b
         return Z.transpose(0, 2, 1).reshape(m, self.c_out, *self.out_shape)
 
-    def backward(self, dZ) -> np.ndarray:
-        self._need_forward("P")
-        m, patches = self.P.shape[:2]
+    def backward(self, dZ: ArrayLike) -> np.ndarray:
+        P, X_shape = self._need_forward("P"), self._need_forward("X_shape")
+        m, patches = P.shape[:2]
         dZ = as_float_array(dZ, "dZ")
         if dZ.shape != (m, self.c_out, *self.out_shape):
             raise ValueError(f"dZ must have shape {(m, self.c_out, *self.out_shape)}, "
                              f"got {dZ.shape}")
         dZ = dZ.reshape(m, self.c_out, patches).transpose(2, 0, 1)      # (patches, m, c_out)
-        self.dW = dZ.transpose(0, 2, 1) @ self.P.transpose(1, 0, 2)      # a sum over samples only
+        self.dW = dZ.transpose(0, 2, 1) @ P.transpose(1, 0, 2)      # a sum over samples only
         if self.b is not None:
             self.db = dZ.sum(axis=1)
         dP = (dZ @ self.W).transpose(1, 0, 2)                           # (m, patches, n_in)
-        return col2im(dP, self.X_shape, self.kernel, self.stride, self.padding)
+        return col2im(dP, X_shape, self.kernel, self.stride, self.padding)
 
     def __repr__(self) -> str:
         return (f"LocallyConnected2d(c_in={self.c_in}, c_out={self.c_out}, "
@@ -234,21 +242,21 @@ class GlobalAvgPool2d(Module):
 
     saved = ("X_shape",)
 
-    def __init__(self):
-        self.X_shape = None
+    def __init__(self) -> None:
+        self.X_shape: tuple[int, ...] | None = None
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = _check_images(X)
         self.X_shape = X.shape
         return X.mean(axis=(2, 3))
 
-    def backward(self, dZ) -> np.ndarray:
-        self._need_forward("X_shape")
-        m, C, H, W = self.X_shape
+    def backward(self, dZ: ArrayLike) -> np.ndarray:
+        shape = self._need_forward("X_shape")
+        m, C, H, W = shape
         dZ = as_float_array(dZ, "dZ")
         if dZ.shape != (m, C):
             raise ValueError(f"dZ must have shape {(m, C)}, got {dZ.shape}")
-        return np.broadcast_to(dZ[:, :, None, None] / (H * W), self.X_shape).copy()
+        return np.broadcast_to(dZ[:, :, None, None] / (H * W), shape).copy()
 
     def __repr__(self) -> str:
         return "GlobalAvgPool2d()"

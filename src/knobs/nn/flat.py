@@ -7,12 +7,13 @@ The order of ``θ`` is the order of ``model.parameters()`` (``"0.W"`` row by row
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from knobs.nn.module import Module
 from knobs.validate import as_float_array
 
 
-def _need_module(model) -> Module:
+def _need_module(model: object) -> Module:
     if not isinstance(model, Module):
         raise TypeError(f"expected a knobs Module, got {type(model).__name__}")
     return model
@@ -34,7 +35,7 @@ def flatten_gradients(model: Module) -> np.ndarray:
     return np.concatenate([g.ravel() for g in grads.values()])
 
 
-def unflatten(model: Module, theta) -> dict[str, np.ndarray]:
+def unflatten(model: Module, theta: ArrayLike) -> dict[str, np.ndarray]:
     """Split a vector of shape ``(n_params,)`` into arrays shaped like ``model.parameters()``."""
     params = _need_module(model).parameters()
     theta = as_float_array(theta, "theta")
@@ -48,7 +49,7 @@ def unflatten(model: Module, theta) -> dict[str, np.ndarray]:
     return out
 
 
-def assign_parameters(model: Module, theta) -> None:
+def assign_parameters(model: Module, theta: ArrayLike) -> None:
     """Write ``θ`` into the model's own arrays, in place (so optimizers keep working)."""
     for name, value in unflatten(model, theta).items():
         model.parameters()[name][...] = value

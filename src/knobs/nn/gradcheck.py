@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from knobs.nn.losses import Loss
 from knobs.nn.module import Module
 from knobs.validate import as_float_array
 
@@ -30,7 +32,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     return grad
 
 
-def gradient_error(analytic, numeric) -> float:
+def gradient_error(analytic: ArrayLike, numeric: ArrayLike) -> float:
     """Largest entrywise ``|a - n| / max(1, |a|, |n|)``: relative for large, absolute for small."""
     a, n = np.asarray(analytic, float), np.asarray(numeric, float)
     if a.shape != n.shape:
@@ -45,7 +47,8 @@ def _probe(shape: tuple[int, ...]) -> np.ndarray:
     return np.cos(1.0 + 0.7 * np.arange(int(np.prod(shape)))).reshape(shape)
 
 
-def gradcheck(module: Module, X, loss=None, target=None, eps: float = 1e-6) -> dict[str, float]:
+def gradcheck(module: Module, X: ArrayLike, loss: Loss | None = None,
+              target: ArrayLike | None = None, eps: float = 1e-6) -> dict[str, float]:
     """Compare ``module``'s backward pass with central differences.
 
     The scalar checked is ``loss(module(X), target)`` when a loss is given, otherwise
@@ -53,10 +56,12 @@ def gradcheck(module: Module, X, loss=None, target=None, eps: float = 1e-6) -> d
     ``gradient_error`` for every parameter by name and for the input under the key ``"X"``.
     """
     X = as_float_array(X, "X").copy()
+    if loss is not None and target is None:
+        raise ValueError("gradcheck with a loss needs the loss's target")
 
     def scalar() -> float:
         out = module.forward(X)
-        if loss is not None:
+        if loss is not None and target is not None:
             return loss.forward(out, target)
         return float(np.sum(out * _probe(out.shape)))
 

@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from knobs.validate import generator, positive_float
 
+Shape = int | tuple[int, ...]
+# an initializer: a function (shape, rng, **options) -> array
+Initializer = Callable[..., np.ndarray]
+# how a layer names its initializer: a name of this module ("kaiming_uniform") or the function
+InitSpec = str | Initializer
+
 GAINS = {"linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
 
 
-def _shape(shape) -> tuple[int, ...]:
+def _shape(shape: Shape) -> tuple[int, ...]:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if not shape or any((not isinstance(s, int | np.integer)) or s <= 0 for s in shape):
         raise ValueError(f"shape must be a tuple of positive integers, got {shape!r}")
     return tuple(int(s) for s in shape)
 
 
-def fans(shape) -> tuple[int, int]:
+def fans(shape: Shape) -> tuple[int, int]:
     """Return ``(fan_in, fan_out)`` of a weight matrix of shape ``(n_out, n_in)``."""
     shape = _shape(shape)
     if len(shape) != 2:
@@ -43,49 +50,54 @@ def calculate_gain(nonlinearity: str) -> float:
     return GAINS[nonlinearity]
 
 
-def zeros(shape, rng=None) -> np.ndarray:
+def zeros(shape: Shape, rng: np.random.Generator | None = None) -> np.ndarray:
     """All zeros (no randomness: ``rng`` is accepted and ignored)."""
     return np.zeros(_shape(shape))
 
 
-def constant(shape, rng=None, value: float = 0.0) -> np.ndarray:
+def constant(shape: Shape, rng: np.random.Generator | None = None,
+             value: float = 0.0) -> np.ndarray:
     """Every entry equal to ``value``."""
     return np.full(_shape(shape), float(value))
 
 
-def normal(shape, rng, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+def normal(shape: Shape, rng: np.random.Generator, mean: float = 0.0,
+           std: float = 1.0) -> np.ndarray:
     """Independent draws from ``N(mean, std²)``."""
     std = positive_float(std, "std", allow_zero=True)
     return generator(rng, "normal").normal(mean, std, size=_shape(shape))
 
 
-def uniform(shape, rng, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+def uniform(shape: Shape, rng: np.random.Generator, low: float = -1.0,
+            high: float = 1.0) -> np.ndarray:
     """Independent draws from ``U(low, high)``."""
     if not low <= high:
         raise ValueError(f"uniform needs low <= high, got low={low}, high={high}")
     return generator(rng, "uniform").uniform(low, high, size=_shape(shape))
 
 
-def xavier_normal(shape, rng, gain: float = 1.0) -> np.ndarray:
+def xavier_normal(shape: Shape, rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
     """Glorot & Bengio (2010): ``std = gain * sqrt(2 / (fan_in + fan_out))``."""
     fan_in, fan_out = fans(shape)
     return normal(shape, rng, std=gain * math.sqrt(2.0 / (fan_in + fan_out)))
 
 
-def xavier_uniform(shape, rng, gain: float = 1.0) -> np.ndarray:
+def xavier_uniform(shape: Shape, rng: np.random.Generator, gain: float = 1.0) -> np.ndarray:
     """Glorot & Bengio (2010): ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in + fan_out))``."""
     fan_in, fan_out = fans(shape)
     a = gain * math.sqrt(6.0 / (fan_in + fan_out))
     return uniform(shape, rng, -a, a)
 
 
-def kaiming_normal(shape, rng, nonlinearity: str = "relu") -> np.ndarray:
+def kaiming_normal(shape: Shape, rng: np.random.Generator,
+                   nonlinearity: str = "relu") -> np.ndarray:
     """He et al. (2015): ``std = gain / sqrt(fan_in)``, i.e. ``Var(w) = 2 / n_in`` for ReLU."""
     fan_in, _ = fans(shape)
     return normal(shape, rng, std=calculate_gain(nonlinearity) / math.sqrt(fan_in))
 
 
-def kaiming_uniform(shape, rng, nonlinearity: str = "relu") -> np.ndarray:
+def kaiming_uniform(shape: Shape, rng: np.random.Generator,
+                    nonlinearity: str = "relu") -> np.ndarray:
     """He et al. (2015): ``U(-a, a)`` with ``a = gain * sqrt(3 / fan_in)``."""
     fan_in, _ = fans(shape)
     a = calculate_gain(nonlinearity) * math.sqrt(3.0 / fan_in)
@@ -104,7 +116,7 @@ INITIALIZERS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
-def get(init) -> Callable[..., np.ndarray]:
+def get(init: InitSpec) -> Callable[..., np.ndarray]:
     """Look up an initializer by name, or pass a callable through."""
     if callable(init):
         return init
@@ -115,7 +127,8 @@ def get(init) -> Callable[..., np.ndarray]:
     )
 
 
-def initialize(init, shape, rng=None, **options) -> np.ndarray:
+def initialize(init: InitSpec, shape: Shape, rng: np.random.Generator | None = None,
+               **options: Any) -> np.ndarray:
     """Call the initializer ``init`` (a name or a callable) and check the result's shape."""
     values = np.asarray(get(init)(_shape(shape), rng, **options), dtype=np.float64)
     if values.shape != _shape(shape):

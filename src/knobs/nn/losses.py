@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from knobs.nn.activations import sigmoid
 from knobs.validate import as_float_array, same_shape
@@ -14,25 +15,34 @@ class Loss:
     curvature every Hessian of the book starts from: ``knobs.analysis.hessian``,
     ``knobs.analysis.curvature``, the choice model's standard errors)."""
 
-    def __init__(self):
-        self.output = None
-        self.target = None
+    def __init__(self) -> None:
+        self.output: np.ndarray | None = None
+        self.target: np.ndarray | None = None
 
-    def __call__(self, output, target) -> float:
+    def forward(self, output: ArrayLike, target: ArrayLike) -> float:
+        """The mean loss; keeps ``output`` and ``target`` for ``backward``."""
+        raise NotImplementedError
+
+    def backward(self) -> np.ndarray:
+        """``∂L/∂output`` at the last ``forward``, shaped like the output."""
+        raise NotImplementedError
+
+    def __call__(self, output: ArrayLike, target: ArrayLike) -> float:
         return self.forward(output, target)
 
-    def hessian_product(self, R) -> np.ndarray:
+    def hessian_product(self, R: ArrayLike) -> np.ndarray:
         """``(∂²L/∂output²) R`` at the output of the last ``forward``, shaped like the output."""
         raise NotImplementedError(f"{type(self).__name__} does not define hessian_product, "
                                   "the curvature Hessian-vector products need")
 
-    def _direction(self, R) -> np.ndarray:
-        self._need_forward()
-        return same_shape(self.output, R, "output", "R")
+    def _direction(self, R: ArrayLike) -> np.ndarray:
+        return same_shape(self._need_forward()[0], R, "output", "R")
 
-    def _need_forward(self):
-        if self.output is None:
+    def _need_forward(self) -> tuple[np.ndarray, np.ndarray]:
+        """The output and target of the last ``forward``; an error if there was none."""
+        if self.output is None or self.target is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self.output, self.target
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -41,18 +51,19 @@ class Loss:
 class MSELoss(Loss):
     """Mean squared error ``mean((y_hat - y)²)`` over every entry (PyTorch's convention)."""
 
-    def forward(self, output, target) -> float:
-        self.output = as_float_array(output, "output")
-        self.target = same_shape(self.output, target, "output", "target")
-        return float(np.mean((self.output - self.target) ** 2))
+    def forward(self, output: ArrayLike, target: ArrayLike) -> float:
+        self.output = out = as_float_array(output, "output")
+        self.target = y = same_shape(out, target, "output", "target")
+        return float(np.mean((out - y) ** 2))
 
     def backward(self) -> np.ndarray:
-        self._need_forward()
-        return 2.0 * (self.output - self.target) / self.output.size
+        out, y = self._need_forward()
+        return 2.0 * (out - y) / out.size
 
-    def hessian_product(self, R) -> np.ndarray:
+    def hessian_product(self, R: ArrayLike) -> np.ndarray:
         """``2 R / N``: the loss is quadratic, its curvature the same everywhere."""
-        return 2.0 * self._direction(R) / self.output.size
+        R = self._direction(R)
+        return 2.0 * R / R.size
 
 
 class BCEWithLogitsLoss(Loss):
@@ -61,27 +72,26 @@ class BCEWithLogitsLoss(Loss):
     Its gradient is ``(σ(z) - y) / N``: the prediction error, nothing else.
     """
 
-    def forward(self, output, target) -> float:
-        self.output = as_float_array(output, "output (logits)")
-        self.target = same_shape(self.output, target, "output (logits)", "target")
-        if np.any((self.target < 0) | (self.target > 1)):
+    def forward(self, output: ArrayLike, target: ArrayLike) -> float:
+        self.output = z = as_float_array(output, "output (logits)")
+        self.target = y = same_shape(z, target, "output (logits)", "target")
+        if np.any((y < 0) | (y > 1)):
             raise ValueError("target of BCEWithLogitsLoss must lie in [0, 1]")
-        z = self.output
         softplus = np.logaddexp(0.0, z)  # log(1 + e^z) without overflow
-        return float(np.mean(softplus - self.target * z))
+        return float(np.mean(softplus - y * z))
 
     def backward(self) -> np.ndarray:
-        self._need_forward()
-        return (sigmoid(self.output) - self.target) / self.output.size
+        z, y = self._need_forward()
+        return (sigmoid(z) - y) / z.size
 
-    def hessian_product(self, R) -> np.ndarray:
+    def hessian_product(self, R: ArrayLike) -> np.ndarray:
         """``σ(z)(1 - σ(z)) R / N``: large where a prediction is still uncertain."""
         R = self._direction(R)
-        s = sigmoid(self.output)
-        return s * (1.0 - s) * R / self.output.size
+        s = sigmoid(self._need_forward()[0])
+        return s * (1.0 - s) * R / R.size
 
 
-def softmax(Z) -> np.ndarray:
+def softmax(Z: ArrayLike) -> np.ndarray:
     """Row-wise softmax, shifted by the row maximum so ``exp`` never overflows."""
     Z = np.asarray(Z, dtype=np.float64)
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
@@ -95,7 +105,7 @@ class CrossEntropyLoss(Loss):
     full gradient of the composition (the softmax Jacobian's off-diagonal terms included).
     """
 
-    def forward(self, output, target) -> float:
+    def forward(self, output: ArrayLike, target: ArrayLike) -> float:
         Z = as_float_array(output, "output (logits)")
         if Z.ndim != 2:
             raise ValueError(f"output must have shape (m, K), got shape {Z.shape}")
@@ -113,14 +123,14 @@ class CrossEntropyLoss(Loss):
         return float(-log_probs[np.arange(len(y)), y].mean())
 
     def backward(self) -> np.ndarray:
-        self._need_forward()
-        m = self.output.shape[0]
-        grad = softmax(self.output)
-        grad[np.arange(m), self.target] -= 1.0
+        Z, y = self._need_forward()
+        m = Z.shape[0]
+        grad = softmax(Z)
+        grad[np.arange(m), y] -= 1.0
         return grad / m
 
-    def hessian_product(self, R) -> np.ndarray:
+    def hessian_product(self, R: ArrayLike) -> np.ndarray:
         """The softmax Jacobian applied to ``R``, row by row: ``p ⊙ (R - Σ_j p_j R_j) / m``."""
         R = self._direction(R)
-        p = softmax(self.output)
-        return p * (R - np.sum(p * R, axis=1, keepdims=True)) / self.output.shape[0]
+        p = softmax(self._need_forward()[0])
+        return p * (R - np.sum(p * R, axis=1, keepdims=True)) / R.shape[0]

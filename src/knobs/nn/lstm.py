@@ -15,9 +15,11 @@ Tying constrains them: ``tie="input"`` gives the four gates one shared input mat
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from knobs.nn import init as _init
 from knobs.nn.activations import sigmoid
+from knobs.nn.init import InitSpec
 from knobs.nn.module import Module
 from knobs.validate import as_batch, positive_int
 
@@ -42,7 +44,7 @@ class LSTMCell(Module):
     params = (("W_x", "dW_x"), ("W_h", "dW_h"), ("b", "db"))
 
     def __init__(self, n_in: int, n_hidden: int, tie: str = "none", bias: bool = True,
-                 init="xavier_uniform", rng: np.random.Generator | None = None):
+                 init: InitSpec = "xavier_uniform", rng: np.random.Generator | None = None) -> None:
         if tie not in LSTM_TYING:
             raise ValueError(f"tie must be one of {LSTM_TYING}, got {tie!r}")
         self.n_in, self.n_hidden = positive_int(n_in, "n_in"), positive_int(n_hidden, "n_hidden")
@@ -58,7 +60,7 @@ class LSTMCell(Module):
         self.b = np.zeros(self.n_gates * h) if bias else None
         self.dW_x, self.dW_h = np.zeros_like(self.W_x), np.zeros_like(self.W_h)
         self.db = None if self.b is None else np.zeros_like(self.b)
-        self.cache = None
+        self.cache: tuple | None = None
 
     def _gates(self, A: np.ndarray) -> dict[str, np.ndarray]:
         blocks = np.split(A, self.n_gates, axis=1)
@@ -68,7 +70,10 @@ class LSTMCell(Module):
         return {"i": sigmoid(blocks[0]), "f": sigmoid(blocks[1]), "g": np.tanh(blocks[2]),
                 "o": sigmoid(blocks[3])}
 
-    def forward(self, X, h=None, c=None) -> tuple[np.ndarray, np.ndarray]:
+    def forward(self, X: ArrayLike, h: ArrayLike | None = None,  # type: ignore[override]
+                c: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """One step: ``(h_new, c_new)`` from the input and the previous state (zeros if None).
+        A recurrent cell, not a feed-forward layer: it takes and returns a state too."""
         X = as_batch(X, self.n_in)
         m = X.shape[0]
         h = np.zeros((m, self.n_hidden)) if h is None else as_batch(h, self.n_hidden, "h")
@@ -88,9 +93,10 @@ class LSTMCell(Module):
         self.cache = (X, h, c, gates, tanh_c)
         return gates["o"] * tanh_c, c_new
 
-    def backward(self, dh, dc=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        self._need_forward("cache")
-        X, h, c, gates, tanh_c = self.cache
+    def backward(self, dh: ArrayLike,  # type: ignore[override]
+                 dc: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(dX, dh_prev, dc_prev)`` from the gradients of ``h_new`` and ``c_new``."""
+        X, h, c, gates, tanh_c = self._need_forward("cache")
         i, f, g, o = gates["i"], gates["f"], gates["g"], gates["o"]
         dh = as_batch(dh, self.n_hidden, "dh")
         dc = np.zeros_like(dh) if dc is None else as_batch(dc, self.n_hidden, "dc")

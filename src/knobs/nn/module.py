@@ -4,8 +4,14 @@ train/eval mode, children; ``Sequential`` and one training step."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:  # the loss and optimizer modules import this one
+    from knobs.nn.losses import Loss
+    from knobs.nn.optim import Optimizer
 
 
 class Module:
@@ -31,13 +37,13 @@ class Module:
     # None: not declared (a container holds nothing itself, its children do)
     saved: tuple[str, ...] | None = None
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
+    def backward(self, dout: ArrayLike) -> np.ndarray:
         raise NotImplementedError
 
-    def __call__(self, X) -> np.ndarray:
+    def __call__(self, X: ArrayLike) -> np.ndarray:
         return self.forward(X)
 
     def children(self) -> tuple[tuple[str, Module], ...]:
@@ -77,9 +83,12 @@ class Module:
             child.eval()
         return self
 
-    def _need_forward(self, attr: str) -> None:
-        if getattr(self, attr, None) is None:
+    def _need_forward(self, attr: str) -> Any:
+        """What ``forward`` kept under ``attr``, for ``backward``; an error if it kept nothing."""
+        kept = getattr(self, attr, None)
+        if kept is None:
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return kept
 
 
 class Sequential(Module):
@@ -89,13 +98,15 @@ class Sequential(Module):
     ``0.W, 0.b, 2.W, 2.b``.
     """
 
-    def __init__(self, *layers: Module):
+    def __init__(self, *layers: Module) -> None:
         for i, layer in enumerate(layers):
             if not isinstance(layer, Module):
                 raise TypeError(f"layer {i} must be a knobs Module, got {type(layer).__name__}")
         self.layers = list(layers)
 
-    def __getitem__(self, i: int) -> Module:
+    def __getitem__(self, i: int) -> Any:
+        """The ``i``-th layer. Typed ``Any``: the layers differ in type, and the caller who
+        indexes a ``Sequential`` knows which one sits there (``model[0].W`` of a Linear)."""
         return self.layers[i]
 
     def __len__(self) -> int:
@@ -104,15 +115,15 @@ class Sequential(Module):
     def children(self) -> tuple[tuple[str, Module], ...]:
         return tuple((str(i), layer) for i, layer in enumerate(self.layers))
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         for layer in self.layers:
             X = layer.forward(X)
-        return X
+        return np.asarray(X)  # the last layer's output (an array even with no layers)
 
-    def backward(self, dout) -> np.ndarray:
+    def backward(self, dout: ArrayLike) -> np.ndarray:
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        return dout
+        return np.asarray(dout)
 
     def __repr__(self) -> str:
         inner = "\n".join(f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers))
@@ -124,7 +135,8 @@ def count_parameters(model: Module) -> int:
     return int(sum(p.size for p in model.parameters().values()))
 
 
-def train_step(model: Module, loss, optimizer, X, y) -> float:
+def train_step(model: Module, loss: Loss, optimizer: Optimizer, X: ArrayLike, y: ArrayLike
+               ) -> float:
     """One step of gradient descent: forward, loss, backward, update. Returns the loss."""
     value = loss.forward(model.forward(X), y)
     model.backward(loss.backward())

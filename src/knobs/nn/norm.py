@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from knobs.nn.module import Module
 from knobs.validate import as_batch, positive_float, positive_int
@@ -11,17 +12,17 @@ from knobs.validate import as_batch, positive_float, positive_int
 class _Norm(Module):
     params = (("gamma", "dgamma"), ("beta", "dbeta"))
 
-    def __init__(self, n: int, eps: float):
+    def __init__(self, n: int, eps: float) -> None:
         self.n = positive_int(n, "n")
         self.eps = positive_float(eps, "eps")
         self.gamma = np.ones(self.n)
         self.beta = np.zeros(self.n)
         self.dgamma = np.zeros(self.n)
         self.dbeta = np.zeros(self.n)
-        self.X_hat = None
+        self.X_hat: np.ndarray | None = None
 
     def _param_grads(self, dout: np.ndarray) -> np.ndarray:
-        self.dgamma = (dout * self.X_hat).sum(axis=0)
+        self.dgamma = (dout * self._need_forward("X_hat")).sum(axis=0)
         self.dbeta = dout.sum(axis=0)
         return dout * self.gamma  # gradient w.r.t. the normalized input X_hat
 
@@ -38,16 +39,16 @@ class BatchNorm1d(_Norm):
     batch's, so the layer is a fixed affine map. Shapes: ``X: (m, n)``.
     """
 
-    def __init__(self, n: int, eps: float = 1e-5, momentum: float = 0.1):
+    def __init__(self, n: int, eps: float = 1e-5, momentum: float = 0.1) -> None:
         super().__init__(n, eps)
         self.momentum = positive_float(momentum, "momentum")
         if self.momentum > 1:
             raise ValueError(f"momentum must lie in (0, 1], got {momentum}")
         self.running_mean = np.zeros(self.n)
         self.running_var = np.ones(self.n)
-        self.inv_std = None
+        self.inv_std: np.ndarray | None = None
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = as_batch(X, self.n)
         if self.training:
             m = X.shape[0]
@@ -60,21 +61,21 @@ class BatchNorm1d(_Norm):
         else:
             mean, var = self.running_mean, self.running_var
         self.inv_std = 1.0 / np.sqrt(var + self.eps)
-        self.X_hat = (X - mean) * self.inv_std
+        self.X_hat = X_hat = (X - mean) * self.inv_std
         self._trained_batch = self.training
-        return self.gamma * self.X_hat + self.beta
+        return self.gamma * X_hat + self.beta
 
-    def backward(self, dout) -> np.ndarray:
-        self._need_forward("X_hat")
+    def backward(self, dout: ArrayLike) -> np.ndarray:
+        X_hat, inv_std = self._need_forward("X_hat"), self._need_forward("inv_std")
         dout = as_batch(dout, self.n, "dout")
         dX_hat = self._param_grads(dout)
         if not self._trained_batch:  # a fixed affine map in evaluation mode
-            return dX_hat * self.inv_std
+            return dX_hat * inv_std
         m = dout.shape[0]
         # The batch mean and variance depend on every sample: these two sums are their share.
         # The first one is why any constant added to a column of X (a bias) gets zero gradient.
-        return (self.inv_std / m) * (
-            m * dX_hat - dX_hat.sum(axis=0) - self.X_hat * (dX_hat * self.X_hat).sum(axis=0)
+        return (inv_std / m) * (
+            m * dX_hat - dX_hat.sum(axis=0) - X_hat * (dX_hat * X_hat).sum(axis=0)
         )
 
 
@@ -85,25 +86,25 @@ class LayerNorm(_Norm):
     training and evaluation. Shapes: ``X: (m, n)``.
     """
 
-    def __init__(self, n: int, eps: float = 1e-5):
+    def __init__(self, n: int, eps: float = 1e-5) -> None:
         super().__init__(n, eps)
-        self.inv_std = None
+        self.inv_std: np.ndarray | None = None
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = as_batch(X, self.n)
         mean = X.mean(axis=1, keepdims=True)
         self.inv_std = 1.0 / np.sqrt(X.var(axis=1, keepdims=True) + self.eps)
-        self.X_hat = (X - mean) * self.inv_std
-        return self.gamma * self.X_hat + self.beta
+        self.X_hat = X_hat = (X - mean) * self.inv_std
+        return self.gamma * X_hat + self.beta
 
-    def backward(self, dout) -> np.ndarray:
-        self._need_forward("X_hat")
+    def backward(self, dout: ArrayLike) -> np.ndarray:
+        X_hat, inv_std = self._need_forward("X_hat"), self._need_forward("inv_std")
         dout = as_batch(dout, self.n, "dout")
         dX_hat = self._param_grads(dout)
         n = self.n
-        return (self.inv_std / n) * (
+        return (inv_std / n) * (
             n * dX_hat - dX_hat.sum(axis=1, keepdims=True)
-            - self.X_hat * (dX_hat * self.X_hat).sum(axis=1, keepdims=True)
+            - X_hat * (dX_hat * X_hat).sum(axis=1, keepdims=True)
         )
 
 
@@ -114,20 +115,20 @@ class RMSNorm(_Norm):
     no ``beta``; keeping it at zero reproduces that.) Shapes: ``X: (m, n)``.
     """
 
-    def __init__(self, n: int, eps: float = 1e-5):
+    def __init__(self, n: int, eps: float = 1e-5) -> None:
         super().__init__(n, eps)
-        self.inv_rms = None
+        self.inv_rms: np.ndarray | None = None
 
-    def forward(self, X) -> np.ndarray:
+    def forward(self, X: ArrayLike) -> np.ndarray:
         X = as_batch(X, self.n)
         self.inv_rms = 1.0 / np.sqrt((X**2).mean(axis=1, keepdims=True) + self.eps)
-        self.X_hat = X * self.inv_rms
-        return self.gamma * self.X_hat + self.beta
+        self.X_hat = X_hat = X * self.inv_rms
+        return self.gamma * X_hat + self.beta
 
-    def backward(self, dout) -> np.ndarray:
-        self._need_forward("X_hat")
+    def backward(self, dout: ArrayLike) -> np.ndarray:
+        X_hat, inv_rms = self._need_forward("X_hat"), self._need_forward("inv_rms")
         dout = as_batch(dout, self.n, "dout")
         dX_hat = self._param_grads(dout)
-        return self.inv_rms * (
-            dX_hat - self.X_hat * (dX_hat * self.X_hat).mean(axis=1, keepdims=True)
+        return inv_rms * (
+            dX_hat - X_hat * (dX_hat * X_hat).mean(axis=1, keepdims=True)
         )

@@ -16,12 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from knobs.nn.module import Module
 from knobs.validate import as_float_array, positive_int
 
 
-def _time_grid(t) -> np.ndarray:
+def _time_grid(t: ArrayLike) -> np.ndarray:
     t = as_float_array(t, "t")
     if t.ndim != 1 or t.size < 2:
         raise ValueError(f"t must be a 1-D grid of at least 2 times, got shape {t.shape}")
@@ -39,7 +40,8 @@ def rk4_step(f: Callable[[np.ndarray], np.ndarray], y: np.ndarray, h: float) -> 
     return y + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
 
 
-def rk4(f: Callable[[np.ndarray], np.ndarray], y0, t, substeps: int = 1) -> np.ndarray:
+def rk4(f: Callable[[np.ndarray], np.ndarray], y0: ArrayLike, t: ArrayLike,
+        substeps: int = 1) -> np.ndarray:
     """Integrate ``dy/dt = f(y)`` from ``y0`` (any shape) and return ``y`` at every time of ``t``.
 
     Each interval ``[t[i], t[i+1]]`` is split into ``substeps`` equal RK4 steps.
@@ -70,14 +72,15 @@ class ODEBlock(Module):
     gradients of the field's parameters, summed over every stage of every step.
     """
 
-    def __init__(self, field: Module, t, substeps: int = 1):
+    def __init__(self, field: Module, t: ArrayLike, substeps: int = 1) -> None:
         if not isinstance(field, Module):
             raise TypeError(f"field must be a knobs Module, got {type(field).__name__}")
         self.field = field
         self.t = _time_grid(t)
         self.substeps = positive_int(substeps, "substeps")
-        self.stages = None   # the inputs of the field at every stage of every step
-        self.state_shape = None  # (m, d) of the last forward pass
+        # the inputs of the field at every stage of every step
+        self.stages: list[tuple[float, tuple[np.ndarray, ...]]] | None = None
+        self.state_shape: tuple[int, ...] | None = None  # (m, d) of the last forward pass
         self._grads = {k: np.zeros_like(v) for k, v in field.parameters().items()}
         self.n_field_calls = 0  # forward + backward evaluations of the field, for cost accounting
 
@@ -85,11 +88,12 @@ class ODEBlock(Module):
         self.n_field_calls += 1
         return self.field.forward(Y)
 
-    def forward(self, Y0) -> np.ndarray:
+    def forward(self, Y0: ArrayLike) -> np.ndarray:
         Y = as_float_array(Y0, "Y0")
         if Y.ndim != 2:
             raise ValueError(f"Y0 must have shape (m, d), got shape {Y.shape}")
-        self.stages = []   # per step: (h, [u1, u2, u3, u4]) the points where f was evaluated
+        # per step: (h, (u1, u2, u3, u4)), the points where f was evaluated
+        stages: list[tuple[float, tuple[np.ndarray, ...]]] = []
         out = [Y]
         for t0, t1 in zip(self.t[:-1], self.t[1:], strict=True):
             h = (t1 - t0) / self.substeps
@@ -102,10 +106,10 @@ class ODEBlock(Module):
                 k3 = self._f(u3)
                 u4 = Y + h * k3
                 k4 = self._f(u4)
-                self.stages.append((h, (u1, u2, u3, u4)))
+                stages.append((h, (u1, u2, u3, u4)))
                 Y = Y + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
             out.append(Y)
-        self.state_shape = Y.shape
+        self.stages, self.state_shape = stages, Y.shape
         return np.stack(out)
 
     def _field_vjp(self, u: np.ndarray, g: np.ndarray) -> np.ndarray:
@@ -118,20 +122,20 @@ class ODEBlock(Module):
             self._grads[name] += grad
         return du
 
-    def backward(self, dY) -> np.ndarray:
-        self._need_forward("stages")
+    def backward(self, dY: ArrayLike) -> np.ndarray:
+        stages, state_shape = self._need_forward("stages"), self._need_forward("state_shape")
         dY = as_float_array(dY, "dY")
-        expected = (len(self.t),) + self.state_shape
+        expected = (len(self.t),) + state_shape
         if dY.shape != expected:
             raise ValueError(f"dY must have shape {expected}, got {dY.shape}")
         # new sums every pass: the field's gradient attributes hold the previous pass's sums
         self._grads = {k: np.zeros_like(v) for k, v in self.field.parameters().items()}
         a = dY[-1].copy()   # adjoint: dLoss/dY at the current step's end
-        step = len(self.stages)
+        step = len(stages)
         for i in range(len(self.t) - 1, 0, -1):
             for _ in range(self.substeps):
                 step -= 1
-                h, (u1, u2, u3, u4) = self.stages[step]
+                h, (u1, u2, u3, u4) = stages[step]
                 # Y_next = Y + h/6 (k1 + 2k2 + 2k3 + k4), k_j = f(u_j): walk the stages backwards.
                 dk4 = (h / 6.0) * a
                 dk3 = (h / 3.0) * a

@@ -11,6 +11,8 @@ first.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from knobs.nn.module import Module
@@ -34,7 +36,7 @@ class Optimizer:
     """
 
     def __init__(self, model: Module, lr: float, weight_decay: float = 0.0,
-                 bias_decay: float = 0.0):
+                 bias_decay: float = 0.0) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"{type(self).__name__} needs a knobs Module, "
                             f"got {type(model).__name__}")
@@ -46,7 +48,7 @@ class Optimizer:
                         self.bias_decay if is_bias(name) else self.weight_decay)
                        for name, owner, param, grad in model.slots()]
 
-    def decayed_gradients(self):
+    def decayed_gradients(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """``(name, parameter, grad + decay · parameter)`` for every parameter of the model."""
         for name, owner, param, grad, decay in self._slots:
             p, g = getattr(owner, param), getattr(owner, grad)
@@ -66,7 +68,7 @@ class SGD(Optimizer):
     """
 
     def __init__(self, model: Module, lr: float, weight_decay: float = 0.0,
-                 bias_decay: float = 0.0, momentum: float = 0.0):
+                 bias_decay: float = 0.0, momentum: float = 0.0) -> None:
         super().__init__(model, lr, weight_decay, bias_decay)
         self.momentum = positive_float(momentum, "momentum", allow_zero=True)
         self.velocity: dict[str, np.ndarray] = {}
@@ -91,7 +93,7 @@ class Adam(Optimizer):
     """
 
     def __init__(self, model: Module, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, bias_decay: float = 0.0):
+                 eps: float = 1e-8, weight_decay: float = 0.0, bias_decay: float = 0.0) -> None:
         super().__init__(model, lr, weight_decay, bias_decay)
         beta1, beta2 = betas
         for name, beta in (("betas[0]", beta1), ("betas[1]", beta2)):

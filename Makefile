@@ -44,9 +44,10 @@ bench: $(STAMP)  ## notebooks, widgets, engine, a classroom of 8; budgets enforc
 bench-record: $(STAMP)  ## the full benchmark, stored as the instructor guide's measured figures
 	$(BIN)/python benchmarks/bench.py --record
 
-lint: $(STAMP)  ## ruff, and the package's floors: each imports only the floors below it
+lint: $(STAMP)  ## ruff, the package's floors (each imports only the floors below it), mypy
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 lock: $(STAMP)  ## regenerate constraints.txt after changing a pin
 	{ sed -n '1,2p' constraints.txt; $(BIN)/python -m pip freeze --exclude-editable; } > constraints.new

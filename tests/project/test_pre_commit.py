@@ -21,7 +21,7 @@ def tracked(*patterns: str) -> list[str]:
 
 
 def test_every_hook_is_local_and_runs_a_pinned_tool():
-    assert set(HOOKS) == {"ruff", "lint-imports", "check-json", "check-yaml"}
+    assert set(HOOKS) == {"ruff", "lint-imports", "mypy", "check-json", "check-yaml"}
     for hook in HOOKS.values():
         assert hook["language"] == "system"
         assert (ROOT / shlex.split(hook["entry"])[0]).exists(), hook["entry"]

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NotRequired, TypedDict
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from knobs.nn.conv import conv_output_size
 from knobs.nn.lstm import LSTM_TYING
-from knobs.validate import int_pair, positive_int
+from knobs.validate import IntPair, int_pair, positive_int
 
 UNITS = ("B", "kB", "MB", "GB", "TB", "PB", "EB")
+
+
+class ImageLayerGeometry(TypedDict):
+    """Keyword arguments of ``locally_connected_parameter_count`` and
+    ``dense_image_parameter_count``, to pass one layer's geometry to both as ``**geometry``."""
+
+    image_size: IntPair
+    c_in: int
+    c_out: int
+    kernel: IntPair
+    stride: NotRequired[IntPair]
+    padding: NotRequired[IntPair]
+    bias: NotRequired[bool]
 
 
 def dense_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
@@ -27,7 +42,7 @@ def hessian_entries(n_params: int) -> int:
     return n * n
 
 
-def hessian_bytes(n_params: int, dtype=np.float64) -> int:
+def hessian_bytes(n_params: int, dtype: DTypeLike = np.float64) -> int:
     """Bytes to store the full Hessian: ``n² × itemsize`` (8 for float64)."""
     return hessian_entries(n_params) * np.dtype(dtype).itemsize
 
@@ -45,7 +60,7 @@ def format_bytes(nbytes: float) -> str:
 
 
 def activation_bytes(sizes: Sequence[int], batch: int, training: bool = True,
-                     dtype=np.float64) -> int:
+                     dtype: DTypeLike = np.float64) -> int:
     """Activation memory of a dense network with layer widths ``sizes`` for a batch.
 
     Training keeps every layer's activations for the backward pass: ``B × Σ n_l`` numbers.
@@ -62,7 +77,8 @@ def activation_bytes(sizes: Sequence[int], batch: int, training: bool = True,
 
 # --- Part III, chapters 12-14: shared weights, budgets, memory -------------------------------
 
-def patch_count(image_size, kernel, stride=1, padding=0) -> int:
+def patch_count(image_size: IntPair, kernel: IntPair, stride: IntPair = 1,
+                padding: IntPair = 0) -> int:
     """Number of patches (output positions) of a 2-D kernel sliding over an image.
 
     ``image_size``, ``kernel``, ``stride`` and ``padding`` are integers or ``(h, w)`` pairs.
@@ -72,22 +88,24 @@ def patch_count(image_size, kernel, stride=1, padding=0) -> int:
     return conv_output_size(H, kh, sh, ph) * conv_output_size(W, kw, sw, pw)
 
 
-def conv_parameter_count(c_in: int, c_out: int, kernel, bias: bool = True) -> int:
+def conv_parameter_count(c_in: int, c_out: int, kernel: IntPair, bias: bool = True) -> int:
     """One shared filter bank: ``c_out (c_in k_h k_w) + c_out``, whatever the image size."""
     c_in, c_out = positive_int(c_in, "c_in"), positive_int(c_out, "c_out")
     kh, kw = int_pair(kernel, "kernel")
     return c_out * c_in * kh * kw + (c_out if bias else 0)
 
 
-def locally_connected_parameter_count(image_size, c_in: int, c_out: int, kernel, stride=1,
-                                      padding=0, bias: bool = True) -> int:
+def locally_connected_parameter_count(image_size: IntPair, c_in: int, c_out: int, kernel: IntPair,
+                                      stride: IntPair = 1, padding: IntPair = 0,
+                                      bias: bool = True) -> int:
     """A private filter bank (and bias) at every patch: ``patches × conv_parameter_count``."""
     return (patch_count(image_size, kernel, stride, padding)
             * conv_parameter_count(c_in, c_out, kernel, bias))
 
 
-def dense_image_parameter_count(image_size, c_in: int, c_out: int, kernel, stride=1,
-                                padding=0, bias: bool = True) -> int:
+def dense_image_parameter_count(image_size: IntPair, c_in: int, c_out: int, kernel: IntPair,
+                                stride: IntPair = 1, padding: IntPair = 0,
+                                bias: bool = True) -> int:
     """A dense layer with the same input ``c_in H W`` and output ``c_out × patches`` as the conv."""
     H, W = int_pair(image_size, "image_size")
     n_in = positive_int(c_in, "c_in") * H * W
@@ -158,7 +176,7 @@ def width_for_budget(budget: int, d: int, depth: int, exact: bool = False,
 
 
 def checkpointed_activation_bytes(sizes: Sequence[int], batch: int, segments: int,
-                                  dtype=np.float64) -> int:
+                                  dtype: DTypeLike = np.float64) -> int:
     """Training activation memory with gradient checkpointing (Chen et al., 2016).
 
     The layers between the ``L + 1`` activations of ``sizes`` are cut into ``segments`` runs of

@@ -161,6 +161,7 @@ def gradient_descent(X, y, lr: float | None = None, tol: float = 1e-6,
     min_loss = loss.forward(Linear.from_arrays([w_star], [b_star]).forward(X), y)
 
     neuron = Linear(n_in, 1, init="zeros", bias_init="zeros")
+    assert neuron.b is not None  # built with a bias just above
     optimizer = SGD(neuron, lr=lr)
     losses, path, steps = [], [], None
     for t in range(max_steps + 1):

@@ -59,6 +59,7 @@ def logistic_hessian(layer: Linear, X) -> np.ndarray:
         last row and column belong to the bias.
     """
     layer = _single_output(layer)
+    assert layer.b is not None  # _single_output checked it
     return bce_hessian(as_batch(X, layer.n_in), layer.W[0], float(layer.b[0]))
 
 
@@ -104,6 +105,7 @@ def fit_logistic(X, y, max_iter: int = 50, tol: float = 1e-10) -> Linear:
         if np.max(np.abs(g)) < tol:
             # On separable classes the gradient also dies away, while |w| grows without end.
             # A finite optimum never classifies every sample correctly, so that is the tell.
+            assert loss.output is not None  # kept by loss.forward above
             if np.all(np.where(y == 1, loss.output.ravel() > 0, loss.output.ravel() < 0)):
                 raise ValueError("the classes are linearly separable: the maximum-likelihood "
                                  "weights are infinite")

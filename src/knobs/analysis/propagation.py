@@ -30,7 +30,7 @@ from knobs.analysis.operating_point import gaussian_expectation, normal_cdf
 from knobs.nn import activations
 from knobs.nn import init as _init
 from knobs.nn.linear import Linear
-from knobs.nn.module import Sequential
+from knobs.nn.module import Module, Sequential
 from knobs.validate import as_float_array, positive_float, positive_int
 
 _PROBE = np.linspace(-1.0, 1.0, 5)  # checks that a callable activation acts elementwise
@@ -148,7 +148,7 @@ def deep_network(depth: int, width: int, activation: str, rng: np.random.Generat
     width = positive_int(width, "width")
     bias_std = positive_float(bias_std, "bias_std", allow_zero=True)
     _activation_function(activation)
-    layers = []
+    layers: list[Module] = []
     for _ in range(depth):
         layers.append(Linear(width, width, init=init, init_options=init_options,
                              bias_init="normal", bias_options={"mean": bias_mean, "std": bias_std},
@@ -180,6 +180,7 @@ def rescaled(model: Sequential, activation: str, weight_scale: float,
     _activation_function(activation)
     copies = []
     for linear in layers[::2]:
+        assert isinstance(linear, Linear)  # checked above
         b = None if linear.b is None else bias_scale * linear.b
         copies += [Linear.from_arrays(weight_scale * linear.W, b), activations.get(activation)]
     return Sequential(*copies)

@@ -38,7 +38,7 @@ def split(w_tilde) -> tuple[np.ndarray, np.ndarray | float]:
 def to_linear(w_tilde) -> Linear:
     """The engine layer with the same net input: ``W = w̃[:-1]ᵀ`` (as rows), ``b = w̃[-1]``."""
     w, b = split(w_tilde)
-    if w.ndim == 1:  # one neuron: W is a single row
+    if isinstance(b, float):  # one neuron (w̃ a vector): W is a single row
         return Linear.from_arrays(w[None, :], [b])
     return Linear.from_arrays(w.T, b)
 

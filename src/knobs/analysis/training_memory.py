@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import tracemalloc
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
 from knobs.nn.module import Module, Sequential
 from knobs.validate import positive_int
+
+T = TypeVar("T")
 
 
 def _saved_names(layer: Module) -> tuple[str, ...]:
@@ -73,9 +76,9 @@ def inference_forward(model: Module, X) -> np.ndarray:
     return A
 
 
-def peak_bytes(fn: Callable[[], object], warmup: Callable[[], object] | None = None,
+def peak_bytes(fn: Callable[[], T], warmup: Callable[[], object] | None = None,
                repeats: int = 1, cleanup: Callable[[], object] | None = None
-               ) -> tuple[object, int]:
+               ) -> tuple[T, int]:
     """Run ``fn()`` and return ``(result, peak)``: the peak of traced memory above its start.
 
     Memory allocated before the call (the model, the data) is not counted; everything ``fn``

@@ -26,10 +26,11 @@ ODD = (Tanh, Identity)
 
 def _parts(model) -> tuple[Linear, Activation, Linear]:
     layers = list(model.layers) if isinstance(model, Sequential) else []
-    kinds = (Linear, Activation, Linear)
-    if len(layers) != 3 or not all(isinstance(x, k) for x, k in zip(layers, kinds, strict=True)):
-        raise TypeError(f"expected Sequential(Linear, activation, Linear), got {model!r}")
-    return layers[0], layers[1], layers[2]
+    if len(layers) == 3:
+        first, act, out = layers
+        if isinstance(first, Linear) and isinstance(act, Activation) and isinstance(out, Linear):
+            return first, act, out
+    raise TypeError(f"expected Sequential(Linear, activation, Linear), got {model!r}")
 
 
 def _rebuild(act: Activation, out: Linear, W, b, V) -> Sequential:

@@ -4,7 +4,7 @@ train/eval mode, children; ``Sequential`` and one training step."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -69,14 +69,14 @@ class Module:
         """Gradients of the last ``backward`` by name, with the keys of ``parameters()``."""
         return {name: getattr(owner, grad) for name, owner, _, grad in self.slots()}
 
-    def train(self) -> Module:
+    def train(self) -> Self:
         """Switch to training mode (matters for BatchNorm), children too; returns ``self``."""
         self.training = True
         for _, child in self.children():
             child.train()
         return self
 
-    def eval(self) -> Module:
+    def eval(self) -> Self:
         """Switch to evaluation mode (matters for BatchNorm), children too; returns ``self``."""
         self.training = False
         for _, child in self.children():

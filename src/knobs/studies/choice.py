@@ -50,19 +50,19 @@ class MultinomialLogit(Module):
         self.b = np.zeros(self.J)
         self.dw = np.zeros(self.k)
         self.db = np.zeros(self.J)
-        self.X = None
+        self.X: np.ndarray | None = None
 
     def forward(self, X) -> np.ndarray:
         self.X = _attributes(X, self.J, self.k)
         return self.X @ self.w + self.b  # b broadcasts over the m choices
 
     def backward(self, dV) -> np.ndarray:
-        self._need_forward("X")
+        X = self._need_forward("X")
         dV = as_float_array(dV, "dV")
-        if dV.shape != self.X.shape[:2]:
-            raise ValueError(f"dV must have shape {self.X.shape[:2]}, got {dV.shape}")
-        self.dw = np.einsum("mj,mjk->k", dV, self.X)  # w is shared: sum over choices and options
-        self.db = dV.sum(axis=0)                        # b_j sees every choice through a 1
+        if dV.shape != X.shape[:2]:
+            raise ValueError(f"dV must have shape {X.shape[:2]}, got {dV.shape}")
+        self.dw = np.einsum("mj,mjk->k", dV, X)  # w is shared: sum over choices and options
+        self.db = dV.sum(axis=0)                   # b_j sees every choice through a 1
         return dV[:, :, None] * self.w
 
     def probabilities(self, X) -> np.ndarray:
@@ -121,5 +121,6 @@ def hessian(model: MultinomialLogit, X, reference: int = 0) -> np.ndarray:
 def standard_errors(model: MultinomialLogit, X, reference: int = 0) -> np.ndarray:
     """Asymptotic standard errors of ``(w, b_j - b_reference for j != reference)``."""
     H = hessian(model, X, reference)
+    assert model.X is not None  # kept by the forward pass in hessian()
     m = model.X.shape[0]
     return np.sqrt(np.diag(np.linalg.inv(m * H)))

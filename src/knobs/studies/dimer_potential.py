@@ -42,8 +42,8 @@ class GaussianDescriptor(Module):
 
     def __init__(self, eta: float):
         self.eta = positive_float(eta, "eta")
-        self.r = None
-        self.G = None
+        self.r: np.ndarray | None = None
+        self.G: np.ndarray | None = None
 
     def forward(self, r) -> np.ndarray:
         self.r = as_float_array(r, "r")
@@ -55,11 +55,11 @@ class GaussianDescriptor(Module):
         return self.G
 
     def backward(self, dG) -> np.ndarray:
-        self._need_forward("G")
+        G, r = self._need_forward("G"), self._need_forward("r")
         dG = as_float_array(dG, "dG")
-        if dG.shape != self.G.shape:
-            raise ValueError(f"dG must have shape {self.G.shape}, got {dG.shape}")
-        return dG * (-2.0 * self.eta * self.r * self.G)
+        if dG.shape != G.shape:
+            raise ValueError(f"dG must have shape {G.shape}, got {dG.shape}")
+        return dG * (-2.0 * self.eta * r * G)
 
     def __repr__(self) -> str:
         return f"GaussianDescriptor(eta={self.eta:g})"
@@ -97,13 +97,16 @@ def atomic_network(eta: float, n_hidden: int, rng: np.random.Generator,
 
 def _parts(model) -> tuple[GaussianDescriptor, Linear, Activation, Linear]:
     layers = list(model.layers) if isinstance(model, Sequential) else []
-    kinds = (GaussianDescriptor, Linear, Activation, Linear)
-    if len(layers) != 4 or not all(isinstance(x, k) for x, k in zip(layers, kinds, strict=True)):
-        raise TypeError("expected an atomic network Sequential(GaussianDescriptor, Linear, "
-                        f"activation, Linear), got {model!r}")
-    if layers[1].n_in != 1 or layers[3].n_out != 1 or layers[1].b is None or layers[3].b is None:
-        raise ValueError("the atomic network needs Linear(1, K) and Linear(K, 1), both with bias")
-    return tuple(layers)
+    if len(layers) == 4:
+        descriptor, hidden, act, out = layers
+        if (isinstance(descriptor, GaussianDescriptor) and isinstance(hidden, Linear)
+                and isinstance(act, Activation) and isinstance(out, Linear)):
+            if hidden.n_in != 1 or out.n_out != 1 or hidden.b is None or out.b is None:
+                raise ValueError("the atomic network needs Linear(1, K) and Linear(K, 1), "
+                                 "both with bias")
+            return descriptor, hidden, act, out
+    raise TypeError("expected an atomic network Sequential(GaussianDescriptor, Linear, "
+                    f"activation, Linear), got {model!r}")
 
 
 def far_field_energy(model: Sequential) -> float:
@@ -113,6 +116,7 @@ def far_field_energy(model: Sequential) -> float:
     hidden activation; the hidden weights ``w`` and the descriptor's ``η`` do not enter.
     """
     _, hidden, act, out = _parts(model)
+    assert hidden.b is not None and out.b is not None  # _parts checked both
     return float(out.W[0] @ act.function(hidden.b) + out.b[0])
 
 

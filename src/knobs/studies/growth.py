@@ -24,7 +24,7 @@ class LogisticGrowth(Module):
         self.K = np.array([positive_float(K, "K")])
         self.dr = np.zeros(1)
         self.dK = np.zeros(1)
-        self.N = None
+        self.N: np.ndarray | None = None
 
     def forward(self, N) -> np.ndarray:
         self.N = as_float_array(N, "N")
@@ -33,11 +33,11 @@ class LogisticGrowth(Module):
         return self.r * self.N * (1.0 - self.N / self.K)
 
     def backward(self, dF) -> np.ndarray:
-        self._need_forward("N")
+        N = self._need_forward("N")
         dF = as_float_array(dF, "dF")
-        if dF.shape != self.N.shape:
-            raise ValueError(f"dF must have shape {self.N.shape}, got {dF.shape}")
-        N, r, K = self.N, self.r, self.K
+        if dF.shape != N.shape:
+            raise ValueError(f"dF must have shape {N.shape}, got {dF.shape}")
+        r, K = self.r, self.K
         self.dr = np.array([np.sum(dF * N * (1.0 - N / K))])
         self.dK = np.array([np.sum(dF * r * N**2 / K**2)])
         return dF * r * (1.0 - 2.0 * N / K)

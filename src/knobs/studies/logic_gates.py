@@ -114,8 +114,8 @@ def farkas_certificate(gate, max_multiplier: int = 2):
     """
     t = targets_of(gate)
     rows = np.hstack([INPUTS, np.ones((4, 1))]) * np.where(t == 1, -1.0, 1.0)[:, None]
-    for lam in itertools.product(range(max_multiplier + 1), repeat=4):
-        lam = np.array(lam, dtype=np.float64)
+    for combination in itertools.product(range(max_multiplier + 1), repeat=4):
+        lam = np.array(combination, dtype=np.float64)
         if lam[t == 0].sum() > 0 and np.allclose(lam @ rows, 0.0):
             return lam
     return None

@@ -41,6 +41,7 @@ def detector(kind: str, length: int, filters: int, rng: np.random.Generator) -> 
     its own: the only difference between the two models.
     """
     kernel = (1, len(MOTIF))
+    first: Conv2d | LocallyConnected2d
     if kind == "conv":
         first = Conv2d(1, filters, kernel, rng=rng)
     elif kind == "local":

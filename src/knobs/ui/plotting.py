@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.rcsetup import cycler
+from matplotlib.typing import RcKeyType
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {
@@ -19,11 +22,11 @@ PALETTE = {
 }
 CYCLE = [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "sky", "purple", "black")]
 
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.dpi": 100,
-    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "axes.prop_cycle": cycler(color=CYCLE),
     "axes.grid": True,
     "axes.axisbelow": True,  # grid and ticks under the data (and what knobs.ui.redraw relies on)
     "grid.alpha": 0.3,

@@ -33,6 +33,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 PNG_COMPRESS_LEVEL = 1  # zlib's fastest level: a figure is mostly flat colour and packs well
 
@@ -63,7 +64,9 @@ def encode_png(rgba: np.ndarray) -> bytes:
 def render_full(fig: Figure) -> np.ndarray:
     """The figure rendered the ordinary way (``canvas.draw``), as an RGBA array (a copy)."""
     fig.canvas.draw()
-    return np.array(fig.canvas.buffer_rgba())
+    # the book's figures have Agg canvases (the inline backend, Agg in tests and benchmarks), with
+    # buffer_rgba; the stubs type Figure.canvas as the base class, which does not declare it
+    return np.array(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]
 
 
 def _axis_key(axis) -> tuple:
@@ -85,6 +88,12 @@ def background_key(fig: Figure) -> tuple:
                      ax.get_ylim(), ax.axison, ax.get_facecolor(), ax.get_frame_on(),
                      _axis_key(ax.xaxis), _axis_key(ax.yaxis)))
     return (tuple(fig.canvas.get_width_height()), fig.dpi, fig.get_facecolor(), tuple(axes))
+
+
+def _titles(ax: Axes) -> tuple[Text, Text, Text]:
+    """The axes' centre, left and right titles."""
+    # the left and right ones are private attributes, absent from matplotlib's type stubs
+    return ax.title, ax._left_title, ax._right_title  # type: ignore[attr-defined]
 
 
 def _background_artists(ax: Axes) -> list:
@@ -199,8 +208,7 @@ class Redrawer:
         finally:
             for a, was in zip(front, animated, strict=True):
                 a.set_animated(was)
-        titles = [[t.get_position() for t in (ax.title, ax._left_title, ax._right_title)]
-                  for ax in fig.axes]
+        titles = [[t.get_position() for t in _titles(ax)] for ax in fig.axes]
         return pixels, titles
 
     @staticmethod
@@ -209,8 +217,7 @@ class Redrawer:
         out = np.asarray(renderer.buffer_rgba())
         out[...] = pixels
         for ax, positions in zip(fig.axes, titles, strict=True):
-            for text, position in zip((ax.title, ax._left_title, ax._right_title), positions,
-                                      strict=True):
+            for text, position in zip(_titles(ax), positions, strict=True):
                 text.set_position(position)
         # the figure's own order: axes and figure-level artists (suptitle, legends) by zorder
         top = [a for a in fig.get_children() if a is not fig.patch and a.get_visible()]

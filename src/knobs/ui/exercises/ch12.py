@@ -10,7 +10,8 @@ from knobs.ui.selfcheck import CheckResult, check
 
 # the exercise's layer: a downsampling convolution, 16 filters of 3 x 3 on a 3 x 32 x 32 image
 # with stride 2 and one pixel of zero padding on each side
-STRIDED = {"image_size": 32, "c_in": 3, "c_out": 16, "kernel": 3, "stride": 2, "padding": 1}
+STRIDED: accounting.ImageLayerGeometry = {"image_size": 32, "c_in": 3, "c_out": 16, "kernel": 3,
+                                          "stride": 2, "padding": 1}
 
 
 def check_strided_local_count(answer) -> CheckResult:
@@ -30,6 +31,7 @@ def exercise_images() -> np.ndarray:
 def exercise_conv() -> Conv2d:
     """The exercise's convolution: 2 filters of 3 x 3, stride 1, fixed weights and biases."""
     conv = Conv2d(1, 2, 3, init="zeros")
+    assert conv.b is not None  # a convolution has a bias unless built with bias=False
     conv.W[...] = np.sin(1.0 + np.arange(conv.W.size)).reshape(conv.W.shape)
     conv.b[...] = [0.5, -0.25]
     return conv

@@ -71,6 +71,7 @@ def _all_cases(fn, name: str, hint: str, cases) -> CheckResult:
         result = check(value, expected, name=name, hint=hint)
         if not result:
             return result
+    assert result is not None  # every caller passes three cases
     return result
 
 
@@ -236,8 +237,9 @@ def check_bias_block_bytes(answer) -> CheckResult:
 
 def sharing_counts() -> tuple[int, int, int]:
     """``(conv, locally connected, dense)`` parameter counts of the ``SHARING_*`` layer."""
-    geometry = {"image_size": SHARING_IMAGE, "c_in": SHARING_C_IN, "c_out": SHARING_C_OUT,
-                "kernel": SHARING_KERNEL, "stride": SHARING_STRIDE}
+    geometry: accounting.ImageLayerGeometry = {
+        "image_size": SHARING_IMAGE, "c_in": SHARING_C_IN, "c_out": SHARING_C_OUT,
+        "kernel": SHARING_KERNEL, "stride": SHARING_STRIDE}
     return (accounting.conv_parameter_count(SHARING_C_IN, SHARING_C_OUT, SHARING_KERNEL),
             accounting.locally_connected_parameter_count(**geometry),
             accounting.dense_image_parameter_count(**geometry))

@@ -17,8 +17,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:  # only for the annotation: importing this module needs no matplotlib
+    from matplotlib.figure import Figure
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,10 @@ class Slider:
     integer: bool = False
 
     def __post_init__(self):
-        if not (self.min < self.max and self.step > 0 and self.min <= self.default <= self.max):
-            raise ValueError(f"slider {self.name!r}: need min < max, step > 0, default in range")
+        if not (self.min < self.max and 0 < self.step <= self.max - self.min
+                and self.min <= self.default <= self.max):
+            raise ValueError(f"slider {self.name!r}: need min < max, 0 < step <= max - min, "
+                             f"default in range")
 
     def validate(self, value):
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
@@ -83,7 +89,10 @@ class Slider:
     @property
     def decimals(self) -> int:
         """How many decimals the readout shows (two, or more when the step needs them)."""
-        places = -Decimal(f"{self.step:.10g}").normalize().as_tuple().exponent
+        exponent = Decimal(f"{self.step:.10g}").normalize().as_tuple().exponent
+        assert isinstance(exponent, int)  # a letter ("n", "N", "F") only for a NaN or infinite
+        # step, which __post_init__ refuses
+        places = -exponent
         return 0 if self.integer else max(2, places)
 
     def format(self, value) -> str:
@@ -130,7 +139,7 @@ class Experiment:
     name: str
     title: str
     compute: Callable[..., dict]
-    draw: Callable[[dict], object]
+    draw: Callable[[dict], Figure]
     report: Callable[[dict], str]
     controls: tuple
     main: str

@@ -28,10 +28,10 @@ def compute(budget_k: int, d: int) -> dict:
     """
     budget = 1000 * budget_k
     depths = np.arange(1, MAX_DEPTH + 1)
-    rule = np.array([accounting.width_for_budget(budget, d, L) for L in depths])
-    exact = np.array([accounting.width_for_budget(budget, d, L, exact=True) for L in depths])
-    used = np.array([accounting.dense_parameter_count(accounting.mlp_sizes(d, m, L)) if m else 0
-                     for L, m in zip(depths, exact, strict=True)])
+    rule = np.array([accounting.width_for_budget(budget, d, int(L)) for L in depths])
+    exact = np.array([accounting.width_for_budget(budget, d, int(L), exact=True) for L in depths])
+    used = np.array([accounting.dense_parameter_count(accounting.mlp_sizes(d, m, int(L)))
+                     if m else 0 for L, m in zip(depths, exact, strict=True)])
     return {"budget": budget, "d": d, "depths": depths, "rule": rule, "exact": exact,
             "used": used, "feasible": int(np.count_nonzero(exact))}
 

@@ -59,7 +59,7 @@ def _compute(offset: float, spread: float) -> dict:
     X, y = make_data(N_SAMPLES, offset, spread, np.random.default_rng(SEED))
     best = logistic.fit_logistic(X, y)  # Newton: the same optimum for both parametrizations
     optimum = float(BCEWithLogitsLoss().forward(best.forward(X), y[:, None]))
-    out = {"offset": offset, "spread": spread, "optimum": optimum}
+    out: dict[str, object] = {"offset": offset, "spread": spread, "optimum": optimum}
     for name, features in (("raw", X), ("centered", X - X.mean(axis=0))):
         H = logistic.hessian_at_zero(features)
         eig = np.linalg.eigvalsh(H)

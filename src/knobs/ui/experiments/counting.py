@@ -63,11 +63,11 @@ CONTROLS = (
 )
 # Fixed axes over the whole control box (every count grows with every width, so the extremes are
 # at the smallest and largest widths): the bars move as the sliders do, the axes stay.
-_WIDEST = [c.max for c in CONTROLS]
+_WIDEST = [int(c.max) for c in CONTROLS]  # integer sliders: the bounds are whole numbers
 _LARGEST_LAYER = max(a * b for a, b in zip(_WIDEST[:-1], _WIDEST[1:], strict=True))
 COUNT_LIMITS = (0.5, 10.0 ** (math.ceil(math.log10(_LARGEST_LAYER)) + 2))  # room for labels
 _MOST_BYTES = accounting.hessian_bytes(accounting.dense_parameter_count(_WIDEST))
-_FEWEST_BYTES = 8 * accounting.dense_parameter_count([c.min for c in CONTROLS])
+_FEWEST_BYTES = 8 * accounting.dense_parameter_count([int(c.min) for c in CONTROLS])
 BYTE_LIMITS = (10.0 ** math.floor(math.log10(_FEWEST_BYTES)),
                max(1e15, 10 ** math.ceil(math.log10(10 * _MOST_BYTES))))
 

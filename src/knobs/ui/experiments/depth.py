@@ -76,6 +76,7 @@ def _network(k: int, depth: int, activation: str, scheme: str, bias_std: float) 
     layers = []
     for draw, linear in zip(_draws(k)[:depth], _layers(k), strict=False):
         np.multiply(draw.W, std_w, out=linear.W)
+        assert draw.b is not None  # _draws gives every layer a bias
         np.multiply(draw.b, bias_std, out=linear.b)
         layers += [linear, activations.get(activation)]
     return Sequential(*layers)

@@ -47,6 +47,7 @@ def train(b0: float, lam_b: float, activation: str, steps: int = STEPS) -> dict:
     X, y = problem()
     rng = np.random.default_rng(SEED + 1)
     hidden = Linear(N_IN, N_HIDDEN, rng=rng)
+    assert hidden.b is not None  # built with a bias
     hidden.b[...] = b0 * rng.choice([-1.0, 1.0], size=N_HIDDEN)
     act = activations.get(activation)
     model = Sequential(hidden, act, Linear(N_HIDDEN, 1, rng=rng))
@@ -56,6 +57,7 @@ def train(b0: float, lam_b: float, activation: str, steps: int = STEPS) -> dict:
     losses, slopes = np.empty(steps), np.empty(steps)
     for t in range(steps):
         losses[t] = train_step(model, loss, opt, X, y)
+        assert act.Z is not None  # kept by train_step's forward pass
         slopes[t] = act.derivative(act.Z).mean()  # f'(z) at this step's forward pass
     losses.flags.writeable = slopes.flags.writeable = False
     return {"loss": losses, "slope": slopes, "b_abs": float(np.abs(hidden.b).mean())}

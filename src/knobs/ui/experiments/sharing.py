@@ -21,8 +21,8 @@ C_IN = 3  # an RGB image
 
 def compute(size: int, kernel: int, stride: int, filters: int) -> dict:
     """Parameter counts of the three layers on a ``3 × size × size`` image."""
-    geometry = {"image_size": size, "c_in": C_IN, "c_out": filters, "kernel": kernel,
-                "stride": stride}
+    geometry: accounting.ImageLayerGeometry = {"image_size": size, "c_in": C_IN, "c_out": filters,
+                                               "kernel": kernel, "stride": stride}
     patches = accounting.patch_count(size, kernel, stride)
     conv = accounting.conv_parameter_count(C_IN, filters, kernel)
     local = accounting.locally_connected_parameter_count(**geometry)

@@ -4,7 +4,8 @@ Each student is a separate process, in the place of the student's JupyterLab (th
 on the student's own computer; what loads a hub is the kernels). It executes its notebooks top to
 bottom, one after the other, each in a fresh kernel talking to it over loopback TCP, as a student
 opening chapter after chapter would. All K students start together, the worst moment of a lab
-session: everyone presses "Run All" on the same chapter.
+session: everyone presses "Run All" on the same chapter (their first kernels meet at a barrier,
+so all K are alive at once before any cell runs, on a fast machine as on a slow one).
 
     python benchmarks/classroom.py --students 8                # every student, every notebook
     python benchmarks/classroom.py --students 8 --plan share   # each notebook once, under load
@@ -25,6 +26,7 @@ import pathlib
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -55,10 +57,30 @@ def plan(notebooks: list, students: int, kind: str) -> list[list]:
     raise ValueError(f"plan must be 'all' or 'share', got {kind!r}")
 
 
-def student(paths: list[str]) -> None:
-    """A student process: run the notebooks in order, print one JSON line per run."""
-    for path in paths:
-        run, _ = notebook_runs.execute(pathlib.Path(path))
+BARRIER_TIMEOUT_S = 600.0
+
+
+def wait_for_classmates(barrier: pathlib.Path, students: int) -> None:
+    """Say this student's first kernel is up (a file in ``barrier``), then wait until every
+    student's is: all K kernels are alive together before any cell runs, whatever the machine's
+    speed, so the start is the worst moment it is meant to be (and a measured one, not a race
+    between the first student's finish and the last one's start). A classmate that never comes
+    (its kernel failed to start) releases the others after ``BARRIER_TIMEOUT_S``."""
+    (barrier / str(os.getpid())).touch()
+    deadline = time.monotonic() + BARRIER_TIMEOUT_S
+    while len(list(barrier.iterdir())) < students and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def student(paths: list[str], barrier: str | None = None, students: int = 1) -> None:
+    """A student process: run the notebooks in order, print one JSON line per run. With a
+    ``barrier`` folder, the first notebook waits for every classmate's kernel before it runs."""
+    for k, path in enumerate(paths):
+        ready = None
+        if barrier and k == 0:
+            def ready():
+                wait_for_classmates(pathlib.Path(barrier), students)
+        run, _ = notebook_runs.execute(pathlib.Path(path), kernel_ready=ready)
         print(json.dumps(run.to_dict()), flush=True)
 
 
@@ -68,6 +90,7 @@ class KernelMemory(threading.Thread):
     def __init__(self, interval: float = 0.25):
         super().__init__(daemon=True)
         self.interval, self.peak_bytes, self.peak_kernels = interval, 0, 0
+        self.most_kernels = 0  # the most kernels alive at one sample (not only at the peak)
         self.stop = threading.Event()
 
     def run(self):
@@ -85,6 +108,7 @@ class KernelMemory(threading.Thread):
                     pass  # a kernel that ended between listing and reading
             if total > self.peak_bytes:
                 self.peak_bytes, self.peak_kernels = total, count
+            self.most_kernels = max(self.most_kernels, count)
             self.stop.wait(self.interval)
 
 
@@ -107,8 +131,10 @@ def simulate(students: int = 8, kind: str = "all", notebooks: list | None = None
     child_env = {k: v for k, v in os.environ.items() if k not in BLAS_VARIABLES} | (env or {})
     sampler = KernelMemory()
     sampler.start()
+    barrier = tempfile.TemporaryDirectory(prefix="knobs-classroom-")
     start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, __file__, "--student", *paths],
+    procs = [subprocess.Popen([sys.executable, __file__, "--barrier", barrier.name,
+                               "--students", str(students), "--student", *paths],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                               env=child_env)
              for paths in work]
@@ -135,6 +161,7 @@ def simulate(students: int = 8, kind: str = "all", notebooks: list | None = None
     wall = time.perf_counter() - start
     sampler.stop.set()
     sampler.join()
+    barrier.cleanup()
     failures += [{"student": r["student"], "notebook": r["notebook"],
                   "error": r["error"] or "; ".join(r["problems"])} for r in runs if not r["ok"]]
     ok = [r for r in runs if r["ok"]]
@@ -153,6 +180,7 @@ def simulate(students: int = 8, kind: str = "all", notebooks: list | None = None
             "median": statistics.median([r["peak_rss_bytes"] for r in ok]) if ok else 0},
         "all_kernels_peak_bytes": sampler.peak_bytes,
         "all_kernels_peak_count": sampler.peak_kernels,
+        "most_kernels_at_once": sampler.most_kernels,
         "per_notebook": {
             nb: {"runs": len(rs),
                  "wall_s_median": statistics.median(r["seconds"] for r in rs),
@@ -235,9 +263,10 @@ def main(argv=None) -> int:
                         help="run every kernel with one BLAS thread (the guide's hub setting)")
     parser.add_argument("--json", type=pathlib.Path, help="write the measurements here")
     parser.add_argument("--student", nargs="+", help=argparse.SUPPRESS)  # a student process
+    parser.add_argument("--barrier", help=argparse.SUPPRESS)  # where students meet (simulate)
     args = parser.parse_args(argv)
     if args.student:
-        student(args.student)
+        student(args.student, args.barrier, args.students)
         return 0
     result = simulate(args.students, args.plan,
                       env=ONE_BLAS_THREAD if args.one_blas_thread else None)

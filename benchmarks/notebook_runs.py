@@ -128,12 +128,13 @@ def _port_taken(log: str) -> bool:
 
 
 def execute(path: pathlib.Path, python: str = sys.executable, root: pathlib.Path = ROOT,
-            start_attempts: int = 3) -> tuple[Run, object]:
+            start_attempts: int = 3, kernel_ready=None) -> tuple[Run, object]:
     """Run ``path`` top to bottom in a fresh kernel of ``python``; return the Run and notebook.
 
     Nothing is written back: the executed notebook stays in memory. A kernel that dies at
     start-up because its port was taken is started again (at most ``start_attempts`` times in
-    all); ``Run.start_retries`` says how often.
+    all); ``Run.start_retries`` says how often. ``kernel_ready()``, if given, is called once the
+    kernel answers and before the first cell runs (nbclient's ``on_notebook_start`` hook).
     """
     name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     start = time.perf_counter()
@@ -146,6 +147,8 @@ def execute(path: pathlib.Path, python: str = sys.executable, root: pathlib.Path
         client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, allow_errors=False,
                                 km=kernel_manager(python),
                                 resources={"metadata": {"path": str(path.parent)}})
+        if kernel_ready is not None:
+            client.on_notebook_start = lambda notebook: kernel_ready()
         # the kernel process's own stderr (start-up notices, a crash) goes to a file
         with tempfile.TemporaryFile(mode="w+") as kernel_log:
             try:

@@ -68,6 +68,7 @@ def test_a_classroom_of_eight_runs_the_book_without_failure():
     assert load["runs"] == load["expected_runs"] >= len(notebooks)
     ran = set(load["per_notebook"])
     assert ran == {str(p.relative_to(ROOT)) for p in notebooks}, "every notebook ran"
-    # the load was real: all eight kernels were alive at the same moment
-    assert load["all_kernels_peak_count"] >= STUDENTS
+    # the load was real: all eight kernels were alive at the same moment (they meet at a
+    # barrier before any cell runs, so this holds on a slow or busy machine too)
+    assert load["most_kernels_at_once"] >= STUDENTS
     assert 0 < load["kernel_peak_rss_bytes"]["max"] < GIB

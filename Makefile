@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record
+.PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record colab
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIM
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+colab: $(STAMP)  ## the Colab edition of every chapter (plain Markdown, solutions closed) in _build/colab/
+	$(BIN)/python tools/colab_variant.py
 
 bench: $(STAMP)  ## notebooks, widgets, engine, a classroom of 8; budgets enforced [ARGS=--quick]
 	$(BIN)/python benchmarks/bench.py $(ARGS)

@@ -65,6 +65,10 @@ def test_environment_is_consistent_and_has_the_widget_frontend(binder_env):
                              capture_output=True, text=True)
     text = listing.stdout + listing.stderr
     assert re.search(r"@jupyter-widgets/jupyterlab-manager\b.*enabled.*OK", text), text
+    # and the one that renders the chapters' MyST (exercises, closed solutions, terms). The list
+    # marks it "X": it asks for @jupyter/ydoc 3, JupyterLab 4.6 has 4; it loads and renders all
+    # the same, which tests/project/test_lab_myst.py checks in a browser
+    assert re.search(r"jupyterlab-myst v\S+ .*enabled", text), text
     # the engine is importable, from this checkout
     where = subprocess.run([str(python), "-c", "import knobs; print(knobs.__file__)"],
                            capture_output=True, text=True, cwd="/")

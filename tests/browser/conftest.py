@@ -63,9 +63,11 @@ def site() -> pathlib.Path:
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site, plus test pages registered in ``extra`` (path -> HTML)."""
+    """Serves the site, plus test pages registered in ``extra`` (path -> HTML); records the
+    paths it answered 404 in ``not_found``."""
 
     extra: dict[str, str] = {}
+    not_found: list[str] = []
 
     def do_GET(self):
         page = self.extra.get(self.path.split("?", 1)[0])
@@ -79,6 +81,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
         return None
 
+    def send_error(self, code, message=None, explain=None):
+        # what a browser asked for behind the page's back (a favicon) is counted here too
+        if code == 404:
+            self.not_found.append(self.path)
+        super().send_error(code, message, explain)
+
     def log_message(self, *args):  # quiet: failures are reported by the tests
         pass
 
@@ -86,13 +94,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def server(site):
     """The built site on http://127.0.0.1:<port>/ (a thread, stopped after the session)."""
-    handler = type("Handler", (_Handler,), {"extra": {}})
+    handler = type("Handler", (_Handler,), {"extra": {}, "not_found": []})
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     httpd.base_url = f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.extra = handler.extra
+    httpd.not_found = handler.not_found
     yield httpd
     httpd.shutdown()
     httpd.server_close()

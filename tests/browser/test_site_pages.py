@@ -133,7 +133,7 @@ AXE_RUN = """async () => {
 
 
 def open_page(browser, server, path: str, visit: Visit, **options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
     page.set_default_timeout(15_000)
     watch(page, server.base_url, visit)
@@ -172,7 +172,9 @@ def visits(browser, server, artifacts):
                 page.evaluate("window.scrollTo(0, 0)")
                 page.wait_for_load_state("networkidle")
                 name = path.replace("/", "__").removesuffix(".html")
-                page.screenshot(path=artifacts / "screenshots" / f"{name}.png", full_page=True)
+                # api.html is ~90,000 px tall: 11-14 s to capture on a busy 2-core machine
+                page.screenshot(path=artifacts / "screenshots" / f"{name}.png", full_page=True,
+                                timeout=60_000)
                 page.add_script_tag(content=axe)
                 visit.violations = page.evaluate(AXE_RUN)
             finally:
@@ -189,6 +191,20 @@ def test_loads_only_local_resources_without_failure(visits, path):
     assert visit.requests, "no request recorded"
     assert not visit.remote, f"requests to other hosts: {visit.remote}"
     assert not visit.failed, f"failed requests: {visit.failed}"
+
+
+# scripts the theme loaded on every page and no page uses (knobs_site/templates/layout.html):
+# Font Awesome's JavaScript (the theme's CSS draws the same icons), the search index and its
+# scripts (for search-as-you-type, which is off; search.html loads them itself)
+UNUSED = ["_static/scripts/fontawesome.js", "searchindex.js", "_static/searchtools.js",
+          "_static/language_data.js"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_loads_a_script_it_does_not_use(visits, server, path):
+    requested = [r.removeprefix(server.base_url + "/").split("?")[0]
+                 for r in visits(path).requests]
+    assert not [r for r in requested if r in UNUSED], requested
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -360,4 +376,37 @@ def test_search_finds_a_chapter(browser, server):
     finally:
         context.close()
     assert any(urlsplit(h).path.lstrip("/") in PAGES for h in hits), hits
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+RAW_TEX = r"""(root) => {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement.closest('mjx-container') ? NodeFilter.FILTER_REJECT
+                                                              : NodeFilter.FILTER_ACCEPT});
+  const raw = [];
+  while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (/\\\(|\\\)|\\\[|\\\]|\\(frac|mathbf|partial)\b/.test(t)) raw.push(t.trim().slice(0, 80));
+  }
+  return {raw, typeset: root.querySelectorAll('mjx-container').length};
+}"""
+
+
+def test_search_snippets_show_formulas_typeset(browser, server):
+    """A result's snippet is cut from the page's text, where a formula is TeX source; search.html
+    typesets it with the site's MathJax (knobs-search.js) instead of showing \\(z > 0\\)."""
+    visit = Visit("search.html")
+    context, page = open_page(browser, server, "search.html?q=saturate", visit)
+    try:
+        page.wait_for_function("() => /Search finished/.test("
+                               "document.querySelector('#search-results').textContent)",
+                               timeout=30_000)
+        page.wait_for_selector("#search-results mjx-container", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1000)   # the last snippets' typesetting
+        shown = page.eval_on_selector("#search-results", RAW_TEX)
+    finally:
+        context.close()
+    assert shown["typeset"] > 0, "no formula in the snippets: choose a query that shows one"
+    assert not shown["raw"], shown["raw"]
     assert not visit.remote and not visit.failed and not visit.console, visit

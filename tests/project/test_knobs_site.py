@@ -1,9 +1,11 @@
 """The website's Sphinx extension (book/_ext/knobs_site) without a build: a live() box names its
-experiment with a CSS class, which the extension reads from the stored widget state."""
+experiment with a CSS class, which the extension reads from the stored widget state; the
+JupyterHub launch button comes only from the build setting KNOBS_JUPYTERHUB_URL."""
 
 import json
 import pathlib
 import types
+from urllib.parse import parse_qs, urlsplit
 
 import matplotlib
 import pytest
@@ -17,7 +19,7 @@ from sphinx.errors import ExtensionError  # noqa: E402
 
 import knobs.ui.widgets as widgets  # noqa: E402
 from knobs.ui.experiments import ALL, gates  # noqa: E402
-from knobs_site import components, pages  # noqa: E402
+from knobs_site import components, hub, pages  # noqa: E402
 from knobs_site.frames import Frames  # noqa: E402
 
 GATES = gates.EXPERIMENT
@@ -99,3 +101,78 @@ def test_a_page_whose_live_box_names_an_unknown_experiment_stops_the_build(monke
     state = {"live": {"state": {"_dom_classes": ["knobs-live", "knobs-experiment-nonesuch"]}}}
     with pytest.raises(ExtensionError, match="nonesuch"):
         components.replace_live_widgets(_app(state, monkeypatch), _page("live"), "page")
+
+
+# The JupyterHub launch button (knobs_site.hub): absent unless KNOBS_JUPYTERHUB_URL names a hub.
+
+HUB = "https://hub.example.edu"
+CHAPTER = "book/part1/01-two-knobs"
+
+
+def _theme_options(environ: dict) -> dict:
+    """html_theme_options as Jupyter Book makes them from _config.yml, after the hub hook."""
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
+                                 cli_config={"latex_individualpages": False},
+                                 use_external_toc=False)
+    sphinx_config = types.SimpleNamespace(html_theme_options=config["html_theme_options"])
+    hub.apply_hub(None, sphinx_config, environ=environ)
+    return sphinx_config.html_theme_options
+
+
+def _launch_menu(options: dict) -> dict[str, str]:
+    """The launch menu sphinx-book-theme builds for a chapter with these theme options:
+    ``{button text: url}``, in the menu's order."""
+    from sphinx_book_theme.header_buttons.launch import add_launch_buttons
+
+    org, repo = urlsplit(options["repository_url"]).path.strip("/").split("/")[:2]
+    env = types.SimpleNamespace(doc2path=lambda name: ROOT / f"{name}.ipynb",
+                                metadata={CHAPTER: {"kernelspec": {}}})
+    app = types.SimpleNamespace(config={"html_theme_options": options}, env=env)
+    context = {"pagename": CHAPTER, "sourcename": f"{CHAPTER}.ipynb", "header_buttons": [],
+               "github_url": "https://github.com", "github_user": org, "github_repo": repo}
+    add_launch_buttons(app, CHAPTER, "page.html", context, None)
+    (group,) = context["header_buttons"]
+    return {button["text"]: button["url"] for button in group["buttons"]}
+
+
+@pytest.mark.parametrize("environ", [{}, {hub.VARIABLE: ""}, {hub.VARIABLE: "  "}],
+                         ids=["unset", "empty", "blank"])
+def test_no_jupyterhub_button_by_default(environ):
+    options = _theme_options(environ)
+    assert "jupyterhub_url" not in options["launch_buttons"]
+    assert list(_launch_menu(options)) == ["Binder", "Colab"]
+
+
+def test_the_hub_of_the_build_setting_gets_the_button():
+    options = _theme_options({hub.VARIABLE: HUB + "/"})
+    assert options["launch_buttons"]["jupyterhub_url"] == HUB
+    assert list(_launch_menu(options)) == ["Binder", "JupyterHub", "Colab"]
+
+
+def test_the_button_links_where_tools_hub_link_does():
+    """The theme's nbgitpuller link and tools/hub_link.py's agree (values, not encoding)."""
+    from tools import hub_link
+
+    repo, branch = hub_link.repository()
+    ours = hub_link.link(HUB, f"{CHAPTER}.ipynb", repo, branch)
+    theirs = _launch_menu(_theme_options({hub.VARIABLE: HUB}))["JupyterHub"]
+    assert theirs.startswith(f"{HUB}/hub/user-redirect/git-pull?")
+    assert parse_qs(urlsplit(theirs).query) == parse_qs(urlsplit(ours).query)
+
+
+@pytest.mark.parametrize("value", ["hub.example.edu", "ftp://hub.example.edu", "https://"])
+def test_a_hub_setting_that_is_no_address_stops_the_build(value):
+    with pytest.raises(ExtensionError, match=hub.VARIABLE):
+        _theme_options({hub.VARIABLE: value})
+
+
+def test_a_hub_in_config_yml_stops_the_build():
+    """One place names the hub: the build setting. A (placeholder) address in _config.yml
+    would otherwise reach every reader."""
+    config = types.SimpleNamespace(html_theme_options={
+        "launch_buttons": {"binderhub_url": "https://mybinder.org",
+                           "jupyterhub_url": "https://hub.example.org"}})
+    with pytest.raises(ExtensionError, match="KNOBS_JUPYTERHUB_URL"):
+        hub.apply_hub(None, config, environ={hub.VARIABLE: HUB})

@@ -18,26 +18,39 @@ them to Sphinx's events.
 3. **Metadata** (``metadata``). Every page gets a ``<meta name="description">`` from its opening
    text, and every image must have readable alt text (a warning otherwise, an error under
    ``-W``); ``index.html`` is a redirect with a title.
-4. **Theme fixes** found by the browser tests (tests/browser): two buttons' accessible names
-   (``templates/``), citation list roles, link contrast in tinted boxes (``knobs-site.css``),
-   sphinx-thebe's duplicated inline script and its CDN loader (thebe is off) (``theme``). The
-   theme's default colour mode is set in ``_config.yml`` (``html_context``).
+4. **Theme fixes** found by the browser tests (tests/browser): one search box and no empty top
+   header, which also makes the sidebar toggles work on phones, tablets and wide screens
+   (``theme``); two buttons' accessible names, and no script a page does not use (Font
+   Awesome's JavaScript, the search index outside search.html) (``templates/``); citation list
+   roles, link contrast in tinted boxes, tables, code and long equations that scroll in their
+   own box instead of the page (``knobs-site.css``); sphinx-thebe's duplicated inline script and
+   its CDN loader (thebe is off), formulas typeset in search.html's result snippets (``theme``,
+   ``knobs-search.js``). The theme's default colour mode is set in
+   ``_config.yml`` (``html_context``), the favicon there (``html.favicon``).
+5. **Footer** (``footer``): the license (from ``LICENSE``) and the engine's version
+   (``knobs.__version__``), read at build time.
+6. **A teacher's JupyterHub** (``hub``). The launch menu offers a JupyterHub only when the site
+   is built with ``KNOBS_JUPYTERHUB_URL`` set (the one place a hub is named).
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import assets, components, frames, metadata, theme
+from . import assets, components, footer, frames, hub, metadata, theme
 
 
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", assets.use_vendored_assets, priority=400)
+    app.connect("config-inited", hub.apply_hub, priority=400)
+    app.connect("config-inited", theme.theme_options, priority=400)
+    app.connect("config-inited", footer.add_footer, priority=400)
     app.add_css_file("knobs-site.css")
     app.connect("env-updated", frames.precompute_frames)
     app.connect("doctree-resolved", components.replace_live_widgets)
     app.connect("doctree-resolved", metadata.check_alt_text)
     app.connect("html-page-context", theme.page_fixes, priority=900)
+    app.connect("html-page-context", theme.search_page_math, priority=900)
     app.connect("html-page-context", components.page_scripts, priority=900)
     app.connect("html-page-context", metadata.page_description, priority=900)
     app.connect("build-finished", metadata.write_root_redirect, priority=400)

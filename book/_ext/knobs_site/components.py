@@ -60,7 +60,7 @@ def component_html(frames: Frames, static_uri: str) -> str:
   <p class="knobs-static-note">Results computed by the engine when this page was built: the
   slider moves <strong>{e(control.label)}</strong> over {len(frames.labels)} values.
   {e(fixed_note)}To move every control, launch this notebook (the rocket button at the top of
-  the page: Binder, JupyterHub or Colab).</p>
+  the page).</p>
   <pre class="knobs-static-report">{e(frames.reports[i0])}</pre>
   <img class="knobs-static-figure" src="{static_uri}/{frames.folder}/{i0:02d}.png"
        alt="{e(_alt(exp, control, frames.labels[i0]))}">

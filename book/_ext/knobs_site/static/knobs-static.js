@@ -40,11 +40,28 @@
       }
     }
 
+    // One block per line of the report, so that a line too long for the box wraps with a
+    // hanging indent under its own text instead of at the box's left edge (the text, with its
+    // line breaks, stays the report's).
+    function setReport(text) {
+      var lines = text.split("\n");
+      report.textContent = "";
+      lines.forEach(function (line, k) {
+        var hang = line.length - line.replace(/^ +/, "").length + 2;  // in characters
+        var block = document.createElement("span");
+        block.className = "knobs-static-line";
+        block.style.paddingLeft = hang + "ch";
+        block.style.textIndent = -hang + "ch";
+        block.textContent = k < lines.length - 1 ? line + "\n" : line;
+        report.appendChild(block);
+      });
+    }
+
     function show(i) {
       var frame = frames[i];
       value.textContent = frame.label;
       input.setAttribute("aria-valuetext", frame.label);
-      report.textContent = frame.report;  // a polite live region: screen readers read it out
+      setReport(frame.report);  // a polite live region: screen readers read it out
       figure.src = frame.src;
       figure.alt = frame.alt;
       root.setAttribute("data-index", String(i));
@@ -52,6 +69,7 @@
       preload(i + 1);
     }
 
+    setReport(report.textContent);
     input.addEventListener("input", function () { show(Number(input.value)); });
     input.addEventListener("focus", preloadAll);
     root.addEventListener("pointerenter", preloadAll);

@@ -46,6 +46,7 @@ PAGE_OF = {e.name: page for page in PAGES for e in SHOWN[page]}
 class Visit:
     page: str
     requests: list = field(default_factory=list)
+    finished: list = field(default_factory=list)
     remote: list = field(default_factory=list)
     failed: list = field(default_factory=list)
     console: list = field(default_factory=list)
@@ -70,6 +71,7 @@ def watch(page, base_url: str, visit: Visit) -> None:
 
     page.route("**/*", route)
     page.on("request", lambda req: visit.requests.append(req.url))
+    page.on("requestfinished", lambda req: visit.finished.append(req.url))
     page.on("requestfailed", lambda req: visit.failed.append(f"{req.url}: {req.failure}"))
     page.on("response", lambda res: res.status >= 400 and visit.failed.append(
         f"{res.url}: HTTP {res.status}"))
@@ -258,6 +260,7 @@ def test_full_page_screenshot_saved(visits, artifacts, path):
 STATE = """(root) => ({
   index: Number(root.querySelector('input').value),
   label: root.querySelector('output').textContent,
+  valuetext: root.querySelector('input').getAttribute('aria-valuetext'),
   report: root.querySelector('.knobs-static-report').textContent,
   src: root.querySelector('img').getAttribute('src'),
   alt: root.querySelector('img').alt})"""
@@ -265,7 +268,8 @@ STATE = """(root) => ({
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[e.name for e in EXPERIMENTS])
 def test_kernel_free_experiment_follows_its_main_control(browser, server, experiment):
-    """Keyboard on the slider: figure, numbers and alt text follow, matching the engine."""
+    """Keyboard on the slider: figure, numbers, alt text and what a screen reader hears follow,
+    matching the engine."""
     visit = Visit(PAGE_OF[experiment.name])
     context, page = open_page(browser, server, visit.page, visit)
     try:
@@ -275,6 +279,12 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, experi
         slider.scroll_into_view_if_needed()
         values, default_index = frames.main_values(experiment)
         control = experiment.control(experiment.main)
+        # a screen reader finds the slider by the control's name and the report as a live
+        # region, read out when it changes
+        assert root.get_by_role("slider", name=control.label, exact=True).count() == 1
+        report = root.get_by_role("status")
+        assert report.count() == 1 and report.get_attribute("aria-live") == "polite"
+        assert control.label in report.get_attribute("aria-label")
         seen = [root.evaluate(STATE)]
         assert seen[0]["index"] == default_index
         for key in ("End", "Home", "ArrowRight"):
@@ -289,7 +299,7 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, experi
         for state in seen:
             value = values[state["index"]]
             # what the page shows is what the engine computes at that value
-            assert state["label"] == control.format(value)
+            assert state["label"] == state["valuetext"] == control.format(value)
             assert state["report"] == experiment.report(experiment.run(**{experiment.main: value}))
             assert state["label"] in state["alt"]
         # moving the control changes what is shown: the figure (its pixels, not only its file
@@ -304,6 +314,114 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, experi
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+FRAME_URLS = """(root) => JSON.parse(root.querySelector('script.knobs-static-data').textContent)
+  .frames.map(f => new URL(f.src, location.href).href)"""
+
+
+def wait_until(page, condition, what: str, seconds: float = 15) -> None:
+    """Polls ``condition`` while the page runs (its events reach the test in the meantime)."""
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[e.name for e in EXPERIMENTS])
+def test_kernel_free_experiment_moves_without_waiting_for_a_frame(browser, server, experiment):
+    """After load, once the browser is idle, the default's neighbours are fetched (a first
+    keyboard step); a pointer over the experiment fetches every frame. Moving the slider then
+    shows each frame from memory: not one request more."""
+    visit = Visit(PAGE_OF[experiment.name])
+    context, page = open_page(browser, server, visit.page, visit)
+    try:
+        root = page.locator(f"#knobs-static-{experiment.name}")
+        urls = root.evaluate(FRAME_URLS)
+        values, default_index = frames.main_values(experiment)
+        assert len(urls) == len(values)
+
+        def fetched(log):   # the frames of this experiment the log holds, by index
+            return sorted(urls.index(url) for url in log if url in urls)
+
+        page.wait_for_selector(f"#knobs-static-{experiment.name}[data-preloaded=true]")
+        idle = sorted({default_index - 1, default_index, default_index + 1}
+                      & set(range(len(values))))
+        wait_until(page, lambda: fetched(visit.finished) == idle, f"frames {idle} after load")
+        assert fetched(visit.requests) == idle   # those only, each once
+
+        root.hover()  # the reader's pointer on its way to the slider
+        every = list(range(len(values)))
+        wait_until(page, lambda: fetched(visit.finished) == every, "every frame after a hover")
+        assert fetched(visit.requests) == every
+        before = len(visit.requests)
+
+        root.locator("input[type=range]").focus()
+        for key, index in (("ArrowRight", min(default_index + 1, len(values) - 1)),
+                           ("End", len(values) - 1), ("Home", 0)):
+            page.keyboard.press(key)
+            shown = root.evaluate("""(root) => { const img = root.querySelector('img');
+                return {index: Number(root.querySelector('input').value), complete: img.complete,
+                        width: img.naturalWidth}; }""")
+            # complete right after the key press: drawn from memory, no download to wait for
+            assert shown["index"] == index and shown["complete"] and shown["width"] > 0, shown
+        page.wait_for_timeout(500)   # a request a move made would be logged by now
+        again = [url for url in visit.requests[before:] if "/_static/knobs/" in url]
+        assert not again, f"a move had to fetch its frame from the network: {again}"
+    finally:
+        context.close()
+    assert not visit.remote and not visit.failed and not visit.console, visit
+
+
+REPORT_BOXES = """(root) => {
+  const input = root.querySelector('input[type=range]');
+  const report = root.querySelector('.knobs-static-report');
+  const problems = [];
+  for (let i = Number(input.min); i <= Number(input.max); i++) {
+    input.value = String(i);
+    input.dispatchEvent(new Event('input'));
+    const box = report.getBoundingClientRect();
+    const style = getComputedStyle(report);
+    const wraps = report.scrollWidth <= report.clientWidth;
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+    if (!wraps) problems.push(`frame ${i}: ${report.scrollWidth - report.clientWidth} px of `
+                              + (scrolls ? 'text behind a scrollbar' : 'text cut off'));
+    for (let a = report.parentElement; a; a = a.parentElement) {   // nothing clips the box
+      if (getComputedStyle(a).overflowX === 'visible') continue;
+      const r = a.getBoundingClientRect();
+      if (a !== document.documentElement && (box.left < r.left - 1 || box.right > r.right + 1))
+        problems.push(`frame ${i}: the report sticks out of ${a.tagName}.${a.className}`);
+    }
+    if (root.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      problems.push(`frame ${i}: the experiment is wider than the page`);
+  }
+  return problems;
+}"""
+
+EXPERIMENT_PAGES = [p for p in PAGES if SHOWN[p]]
+
+
+@pytest.mark.parametrize("path", EXPERIMENT_PAGES)
+def test_every_report_fits_its_box_on_a_phone_and_a_desktop(browser, server, path):
+    """Each frame's report (preformatted text, lines of up to 150 characters) wraps inside its
+    own box at 390 px (a phone) and 1280 px: no text cut off or hidden behind a scrollbar that a
+    phone does not show, and the experiment never wider than the page."""
+    visit = Visit(path)
+    context, page = open_page(browser, server, path, visit,
+                              viewport={"width": 390, "height": 844})
+    try:
+        problems = {}
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 844})
+            for root in page.locator(".knobs-static").all():
+                found = root.evaluate(REPORT_BOXES)
+                if found:
+                    problems[f"{root.get_attribute('data-experiment')} at {width} px"] = found[:5]
+    finally:
+        context.close()
+    assert not problems, json.dumps(problems, indent=1)
     assert not visit.remote and not visit.failed and not visit.console, visit
 
 

@@ -416,6 +416,21 @@ def sliders(draw):
     return Slider("x", "x", probe.min, probe.max, step, default, integer=integer)
 
 
+def gaps_in_steps(slider, values) -> list[int]:
+    """The gaps between consecutive sampled values, counted in the slider's steps (a default
+    between two steps left out)."""
+    steps = slider.values()
+    return np.diff([steps.index(v) for v in values if v in steps]).tolist()
+
+
+def end_gaps(home: int, last: int, stride: int) -> tuple[int, int]:
+    """The first and last gap of the grid of every ``stride``-th step through step ``home`` of
+    ``0..last``, with both extremes added (a full stride when the extreme is on the grid)."""
+    below = list(range(home, -1, -stride))   # home, home - stride, ... down to the first step
+    above = list(range(home, last + 1, stride))
+    return (below[-1] or stride), (last - above[-1] or stride)
+
+
 @given(sliders(), st.integers(3, 60))
 def test_sample_keeps_the_extremes_and_default_with_an_even_stride(slider, points):
     values, steps = slider.sample(points), slider.values()
@@ -427,24 +442,47 @@ def test_sample_keeps_the_extremes_and_default_with_an_even_stride(slider, point
     if len(steps) <= points:
         assert [v for v in values if v in steps] == steps     # every step when they fit
         return
-    index = [steps.index(v) for v in values if v in steps]
-    inner = np.diff(index[1:-1])                             # one stride between first and last
-    assert len(set(inner.tolist())) <= 1, (slider, points, index)
-    assert len(index) >= min(points, len(steps)) // 2        # and not a needlessly thin sample
+    gaps = gaps_in_steps(slider, values)
+    stride = max(gaps)
+    assert set(gaps[1:-1]) <= {stride}, (slider, points, gaps)   # one stride between the ends
+    assert gaps[0] <= stride and gaps[-1] <= stride          # and the ends no wider
+    if not off_step:                                         # the grid runs through the default
+        home = steps.index(slider.default)
+        interior = [steps.index(v) for v in values[1:-1]]
+        assert all((i - home) % stride == 0 for i in interior), (slider, points, gaps)
+    assert len(gaps) + 1 >= min(points, len(steps)) // 2     # and not a needlessly thin sample
 
 
-def test_sample_of_a_fine_slider():
-    s = Slider("x", "x", 0.0, 10.0, 0.01, 3.33)  # 1001 steps
-    values = s.sample(41)
-    assert len(values) <= 41 and 3.33 in values and {0.0, 10.0} <= set(values)
-    inner = np.diff(values[1:-1])
-    np.testing.assert_allclose(inner, inner[0], rtol=1e-9)
-    assert s.sample(2000) == s.values()
-    off = Slider("y", "y", 0.0, 1.0, 0.25, 0.3)  # a default between two steps
-    assert off.sample(41) == [0.0, 0.25, 0.3, 0.5, 0.75, 1.0]
-    for bad in (2, 3.5, True, "41"):
-        with pytest.raises(ValueError, match="at least 3 points"):
-            s.sample(bad)
+@given(sliders(), st.integers(3, 60))
+def test_sample_ends_are_as_even_as_a_stride_allows(slider, points):
+    """Where a stride of the policy's window (the finest that fits up to twice it) puts both
+    extremes on the grid through the default, every gap is that of the sample's stride; and no
+    stride of the window gives ends closer to a full stride than the sample's."""
+    steps = slider.values()
+    if len(steps) <= points or slider.default not in steps:
+        return
+    values = slider.sample(points)
+    gaps = gaps_in_steps(slider, values)
+    stride = max(gaps)
+    home, last = steps.index(slider.default), len(steps) - 1
+
+    def count(k):   # values of the grid of every k-th step through the default, extremes added
+        return len({0, last, *range(home % k, last + 1, k)})
+
+    finest = next(k for k in range(2, last + 1) if count(k) <= points)
+    window = [k for k in range(finest, 2 * finest) if count(k) <= points]
+    assert stride in window, (slider, points, stride, window)
+    shares = {k: min(end_gaps(home, last, k)) / k for k in window}
+    if 1.0 in shares.values():
+        assert len(set(gaps)) == 1, (slider, points, gaps)  # evenly spaced, extremes included
+    assert min(gaps[0], gaps[-1]) / stride == max(shares.values()), (slider, points, gaps)
+
+
+def test_sample_of_ch11s_widths_is_even_from_32_to_1024():
+    # h1 of 1..1024 around 128: strides of 26 to 51 fit 41 points; 32 puts 1024 on the grid
+    # and leaves 31 of 32 from 1 to 32 (26 would leave 1, 24, 50, ..., 1012, 1024)
+    widths = Slider("h1", "h1", 1, 1024, 1, 128, integer=True)
+    assert widths.sample(41) == [1, *range(32, 1025, 32)]
 
 
 @pytest.mark.parametrize(("step", "value", "shown"), [

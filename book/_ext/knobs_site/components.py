@@ -31,6 +31,11 @@ def component_html(frames: Frames, static_uri: str) -> str:
 
     Without JavaScript the controls stay hidden and the default result is shown; the script
     (``knobs-static.js``) reveals the slider and swaps report, figure and alt text.
+
+    For screen readers the slider is named by its ``<label>`` (the control's label) and speaks
+    its value as the readout shows it (``aria-valuetext``: ``Slider.format``), not the frame's
+    index it holds; the readout itself is hidden from them, since the slider already says it.
+    The report is a polite live region, read out whole when a move changes it.
     """
     exp = frames.experiment
     control = exp.control(exp.main)
@@ -46,6 +51,7 @@ def component_html(frames: Frames, static_uri: str) -> str:
     fixed = [f"{c.label} = {c.format(c.default)}" for c in exp.controls if c.name != exp.main]
     fixed_note = (f"The other controls stay at their defaults ({', '.join(fixed)}). "
                   if fixed else "")
+    report_name = f"Results at the chosen {control.label}"
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     e = html.escape
     return f"""
@@ -55,13 +61,15 @@ def component_html(frames: Frames, static_uri: str) -> str:
     <label for="{ident}-input">{e(control.label)}</label>
     <input type="range" id="{ident}-input" min="0" max="{len(frames.labels) - 1}" step="1"
            value="{i0}" aria-valuetext="{e(frames.labels[i0])}">
-    <output for="{ident}-input" class="knobs-static-value">{e(frames.labels[i0])}</output>
+    <output for="{ident}-input" class="knobs-static-value"
+            aria-hidden="true">{e(frames.labels[i0])}</output>
   </div>
   <p class="knobs-static-note">Results computed by the engine when this page was built: the
   slider moves <strong>{e(control.label)}</strong> over {len(frames.labels)} values.
   {e(fixed_note)}To move every control, launch this notebook (the rocket button at the top of
   the page).</p>
-  <pre class="knobs-static-report">{e(frames.reports[i0])}</pre>
+  <pre class="knobs-static-report" id="{ident}-report" role="status" aria-live="polite"
+       aria-atomic="true" aria-label="{e(report_name)}">{e(frames.reports[i0])}</pre>
   <img class="knobs-static-figure" src="{static_uri}/{frames.folder}/{i0:02d}.png"
        alt="{e(_alt(exp, control, frames.labels[i0]))}">
   <script type="application/json" class="knobs-static-data">{payload}</script>

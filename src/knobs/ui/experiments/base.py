@@ -13,6 +13,7 @@ same spec, so no chapter writes widget code of its own.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,22 +67,33 @@ class Slider:
     def sample(self, points: int) -> list:
         """At most ``points`` of the slider's values, for sweeps, benchmarks and the site's frames.
 
-        Every step when there are at most ``points``; else every k-th step, aligned so that the
-        default is one of them (the site opens there) and with both extremes added, so the steps
-        are even except, possibly, the first and the last.
+        The policy: every step when there are at most ``points``. Otherwise a grid of every
+        ``k``-th step, anchored at the default (the site opens there) and clipped at the
+        extremes, with both extremes added: the values are evenly spaced, ``k`` steps apart,
+        except that the first and the last gap may be shorter. Of the strides that keep at most
+        ``points`` values and at least about half of them (``k`` from the finest that fits up to
+        twice it), the one with the most even ends wins: both extremes on the grid if a stride
+        allows it, else the largest shortest end gap as a share of the stride (ch11's widths
+        1..1024 around 128: 1, 32, 64, ..., 1024, not 1, 24, 50, ..., 1012, 1024); the finer
+        stride on a tie. A default between two steps is added where it lies.
         """
         if isinstance(points, bool) or not isinstance(points, int) or points < 3:
             raise ValueError(f"sample needs an int of at least 3 points, got {points!r}")
         values = self.values()
         if len(values) > points:
+            last = len(values) - 1
             home = min(range(len(values)), key=lambda i: abs(values[i] - self.default))
-            k = math.ceil((len(values) - 1) / (points - 1))
-            while True:
-                chosen = sorted({0, len(values) - 1, *range(home % k, len(values), k)})
-                if len(chosen) <= points:
-                    break
-                k += 1
-            values = [values[i] for i in chosen]
+
+            def grid(k):  # step indices: every k-th from the default, and both extremes
+                return sorted({0, last, *range(home % k, len(values), k)})
+
+            def evenness(k):  # the shorter end gap as a share of the stride; 1 when on the grid
+                return min((gap % k or k) / k for gap in (home, last - home))
+
+            finest = next(k for k in itertools.count(2) if len(grid(k)) <= points)
+            fitting = [k for k in range(finest, 2 * finest) if len(grid(k)) <= points]
+            best = max(fitting, key=lambda k: (evenness(k), -k))
+            values = [values[i] for i in grid(best)]
         if self.default not in values:  # a default between steps: the widget still opens there
             values = sorted(values[:-1] + [self.default, values[-1]])
         return values

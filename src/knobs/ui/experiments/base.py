@@ -39,9 +39,9 @@ class Slider:
     integer: bool = False
 
     def __post_init__(self):
-        if not (self.min < self.max and 0 < self.step <= self.max - self.min
+        if not (self.min < self.max and 0 < self.step < math.inf
                 and self.min <= self.default <= self.max):
-            raise ValueError(f"slider {self.name!r}: need min < max, 0 < step <= max - min, "
+            raise ValueError(f"slider {self.name!r}: need min < max, a finite step > 0, "
                              f"default in range")
 
     def validate(self, value):

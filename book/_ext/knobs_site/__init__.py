@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import assets, components, frames, metadata, theme
+from . import assets, components, figures, frames, metadata, theme
 
 
 def setup(app: Sphinx) -> dict:
@@ -40,5 +40,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", theme.page_fixes, priority=900)
     app.connect("html-page-context", components.page_scripts, priority=900)
     app.connect("html-page-context", metadata.page_description, priority=900)
+    app.connect("html-page-context", figures.page_assets, priority=900)
     app.connect("build-finished", metadata.write_root_redirect, priority=400)
     return {"version": frames.VERSION, "parallel_read_safe": True, "parallel_write_safe": False}

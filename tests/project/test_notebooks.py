@@ -99,6 +99,23 @@ def test_every_figure_has_alt_text(path):
             assert len(alt) > 20, f"figure without alt text in cell: {source(c)[:80]}"
 
 
+@pytest.mark.parametrize("path", CHAPTERS, ids=CHAPTER_IDS)
+def test_an_experiment_shown_at_its_defaults_has_the_experiments_alt_text(path):
+    """One description per figure: the render(X.EXPERIMENT) cell's alt text is the experiment's
+    own (which tests/ui/test_experiments.py checks against what draw() puts on the axes), not a
+    copy in the notebook that drifts when the figure changes."""
+    import importlib
+
+    for c in cells(path):
+        match = re.search(r"\brender\((\w+)\.EXPERIMENT\b", source(c))
+        if c["cell_type"] != "code" or not match:
+            continue
+        experiment = importlib.import_module(f"knobs.ui.experiments.{match[1]}").EXPERIMENT
+        alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+        assert alt == experiment.alt, (f"{path.name}: the alt text of render({match[1]}) "
+                                       f"differs from {match[1]}.EXPERIMENT.alt")
+
+
 def test_only_wall_clock_timings_are_exempt_from_output_checks():
     """nbval compares every cell's output except those tagged nbval-ignore-output: at most three
     in the whole book, each printing a wall-clock measurement (timing.best_time's results)."""

@@ -347,6 +347,72 @@ def assert_deterministic(experiment):
     return {name: i.misses for name, i in info.items()}
 
 
+MIN_TEXT_PT = 8  # 11 CSS pixels on the page, where a figure is shown at its natural CSS size
+
+
+@pytest.mark.parametrize("experiment", ALL, ids=IDS)
+def test_every_text_is_legible_at_the_size_the_page_shows(experiment):
+    from knobs.ui.plotting import MAX_WIDTH_IN
+
+    fig = experiment.draw(experiment.run())
+    fig.canvas.draw()
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text()]
+    width = fig.get_tightbbox().width  # inches, as bbox_inches="tight" saves it
+    plt.close(fig)
+    small = {t.get_text(): t.get_fontsize() for t in texts if t.get_fontsize() < MIN_TEXT_PT}
+    assert not small, f"{experiment.name}: text below {MIN_TEXT_PT} pt: {small}"
+    assert width <= MAX_WIDTH_IN + 0.2, f"{experiment.name}: {width:.2f} in wide"
+
+
+def bar_layouts(fig) -> set[str]:
+    """How the figure's bar series are laid out: "stacked" (a bar starts where another one at
+    the same place ends), "side-by-side" (several series, their bars at different places)."""
+    layouts = set()
+    for ax in fig.axes:
+        series = []
+        for c in ax.containers:
+            if not isinstance(c, matplotlib.container.BarContainer):
+                continue
+            bars = []
+            for bar in c.patches:
+                x, y, w, h = bar.get_x(), bar.get_y(), bar.get_width(), bar.get_height()
+                # (place from, place to, base, end) along and across the bars' direction
+                bars.append((y, y + h, x, x + w) if c.orientation == "horizontal"
+                            else (x, x + w, y, y + h))
+            series.append(bars)
+        pairs = [(a, b) for i, one in enumerate(series) for other in series[i + 1:]
+                 for a in one for b in other]
+        # overlapping places (bars side by side may touch: -0.4..0.0 and 0.0..0.4)
+        overlap = [(a, b) for a, b in pairs if min(a[1], b[1]) - max(a[0], b[0]) > 1e-9]
+        if any(np.isclose(a[2], b[3]) or np.isclose(b[2], a[3]) for a, b in overlap):
+            layouts.add("stacked")
+        elif len(series) > 1 and not overlap:
+            layouts.add("side-by-side")
+    return layouts
+
+
+@pytest.mark.parametrize("experiment", ALL, ids=IDS)
+def test_the_alt_text_names_the_bar_layout_that_is_drawn(experiment):
+    fig = experiment.draw(experiment.run())
+    layouts = bar_layouts(fig)
+    plt.close(fig)
+    alt = experiment.alt.replace("side by side", "side-by-side")
+    for layout in ("stacked", "side-by-side"):
+        assert (layout in alt) == (layout in layouts), (
+            f"{experiment.name}: the figure's bars are {sorted(layouts) or 'not grouped'}, "
+            f"its alt text says {'' if layout in alt else 'not '}{layout}")
+
+
+def test_the_bar_layout_check_tells_stacked_from_side_by_side():
+    fig, (ax0, ax1) = plt.subplots(1, 2)
+    ax0.bar([0, 1], [1, 2])
+    ax0.bar([0, 1], [1, 1], bottom=[1, 2])
+    ax1.bar([0.2, 1.2], [1, 2], width=0.4)
+    ax1.bar([-0.2, 0.8], [1, 1], width=0.4)
+    assert bar_layouts(fig) == {"stacked", "side-by-side"}
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("experiment", ALL, ids=IDS)
 def test_defaults_are_deterministic(experiment):
     misses = assert_deterministic(experiment)

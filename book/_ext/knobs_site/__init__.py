@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import assets, components, footer, frames, hub, metadata, theme
+from . import assets, components, figures, footer, frames, hub, metadata, theme
 
 
 def setup(app: Sphinx) -> dict:
@@ -53,5 +53,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", theme.search_page_math, priority=900)
     app.connect("html-page-context", components.page_scripts, priority=900)
     app.connect("html-page-context", metadata.page_description, priority=900)
+    app.connect("html-page-context", figures.page_assets, priority=900)
     app.connect("build-finished", metadata.write_root_redirect, priority=400)
     return {"version": frames.VERSION, "parallel_read_safe": True, "parallel_write_safe": False}

@@ -104,7 +104,7 @@ def draw(r: dict):
                          "observed frequency of disease", figsize=(5.0, 4.4))
     ax.plot([0, 1], [0, 1], color=PALETTE["black"], lw=1, ls="--", label="perfect calibration")
     for bins, color, marker, label in (
-            (r["bins_before"], PALETTE["orange"], "s", "trained bias"),
+            (r["bins_before"], PALETTE["ochre"], "s", "trained bias"),
             (r["bins_after"], PALETTE["blue"], "o", "corrected bias")):
         size = 20 + 300 * bins.count / bins.total  # marker area ∝ share of patients in the bin
         ax.plot(bins.confidence, bins.frequency, color=color, lw=1.2)

@@ -2,8 +2,8 @@
 
 ``knobs.studies.universal_approximation.relu_interpolant`` turns ``n`` hidden units into the
 piecewise-linear interpolant of the target on ``n`` equal pieces: unit ``k`` has weight 1 and
-bias ``-t_k``, so its kink sits at the knot ``t_k``. The left panel shows the network against
-the target with the knots; the right panel the largest error for every width of the slider,
+bias ``-t_k``, so its kink sits at the knot ``t_k``. The top panel shows the network against
+the target with the knots; the bottom panel the largest error for every width of the slider,
 which falls like ``1/n²`` for smooth targets.
 """
 
@@ -65,10 +65,10 @@ def draw(r: dict):
     title = (f"{units} a largest error of {r['error']:.3f}; "
              "more units, smaller error")
     fig, (ax0, ax1) = new_figure(title,
-                                 "input x", "output", ncols=2, figsize=(9.0, 3.6))
+                                 "input x", "output", nrows=2, figsize=(6.4, 6.0))
     ax0.plot(r["x"], r["y"], color=PALETTE["black"], ls=":", lw=2, label="target f")
     ax0.plot(r["x"], r["y_hat"], color=PALETTE["blue"], lw=1.8, label="ReLU network")
-    ax0.plot(r["knots"], r["knot_values"], "o", color=PALETTE["orange"], ms=4,
+    ax0.plot(r["knots"], r["knot_values"], "o", color=PALETTE["ochre"], ms=4,
              label="kinks at x = -b_k")
     ax0.set_xlim(-0.02, 1.02)
     ax0.set_ylim(*cover(Y_LIMITS, np.concatenate([r["y"], r["y_hat"]])))
@@ -102,8 +102,8 @@ EXPERIMENT = Experiment(
         Slider("width", "hidden units n", 1, MAX_WIDTH, 1, 8, integer=True),
     ),
     main="width",
-    alt=("Left: a target function on [0, 1] as a dotted curve and the ReLU network's "
-         "piecewise-linear approximation, with dots at the kinks placed by the biases. Right: "
+    alt=("Top: a target function on [0, 1] as a dotted curve and the ReLU network's "
+         "piecewise-linear approximation, with dots at the kinks placed by the biases. Bottom: "
          "the largest error against the number of hidden units on log-log axes, with a dashed "
          "1/n² reference line and the current width highlighted."),
 )

@@ -53,7 +53,7 @@ def draw(r: dict):
                          figsize=(6.0, 3.6))
     ax.plot(r["depths"], r["rule"], "o-", color=PALETTE["blue"],
             label="rule (L-1)m² + dm ≤ P")
-    ax.plot(r["depths"], r["exact"], "s--", color=PALETTE["orange"], mfc="none",
+    ax.plot(r["depths"], r["exact"], "s--", color=PALETTE["ochre"], mfc="none",
             label="exact count (biases, output layer)")
     ax.set_yscale("symlog", linthresh=1)
     ax.set_ylim(0, Y_TOP)
@@ -80,17 +80,17 @@ EXPERIMENT = Experiment(
 
 
 def draw_tradeoff(result: dict):
-    """Left: the two errors per depth. Right: the fits of the small-data networks."""
+    """Top: the two errors per depth. Bottom: the fits of the small-data networks."""
     rows = result["rows"]
     fig, (ax, ax2) = new_figure(f"One budget ({result['budget']} parameters), four depths: "
                                 "approximation and estimation error",
                                 "depth L (width shrinks to fit)", "test mean squared error",
-                                ncols=2, figsize=(10.0, 3.8))
+                                nrows=2, figsize=(6.4, 6.2))
     labels = [f"L={r['depth']}\nm={r['width']}" for r in rows]
     pos = np.arange(len(rows))
     ax.bar(pos - 0.2, [r["approximation"] for r in rows], width=0.4, color=PALETTE["blue"],
            label="clean, plentiful data: approximation\n(+ optimization)")
-    ax.bar(pos + 0.2, [r["total"] for r in rows], width=0.4, color=PALETTE["orange"],
+    ax.bar(pos + 0.2, [r["total"] for r in rows], width=0.4, color=PALETTE["ochre"],
            label=f"{len(result['X_noisy'])} noisy samples: + estimation")
     ax.set_xticks(pos, labels)
     ax.legend(fontsize=8)
@@ -98,7 +98,7 @@ def draw_tradeoff(result: dict):
     ax2.plot(x, target(x), color=PALETTE["black"], lw=2, label="target")
     ax2.scatter(result["X_noisy"], result["y_noisy"], s=12, color=PALETTE["black"], alpha=0.5,
                 label="noisy samples")
-    colors = [PALETTE["blue"], PALETTE["green"], PALETTE["orange"], PALETTE["vermillion"]]
+    colors = [PALETTE["blue"], PALETTE["green"], PALETTE["ochre"], PALETTE["vermillion"]]
     for r, color in zip(rows, colors * (len(rows) // len(colors) + 1), strict=False):
         ax2.plot(x, r["curve_noisy"], color=color, lw=1.3, label=f"L={r['depth']} fit")
     ax2.set_xlabel("input x")
@@ -114,12 +114,12 @@ def draw_trials(result: dict):
     fig, ax = new_figure(f"One budget ({result['budget']} parameters), four depths, "
                          f"{len(result['trials'])} trials each",
                          "depth L (width shrinks to fit)", "test mean squared error",
-                         figsize=(7.0, 3.8))
+                         figsize=(6.4, 3.6))
     pos = np.arange(len(rows))
     for shift, key, color, label in (
             (-0.2, "approximation", PALETTE["blue"],
              "clean, plentiful data: approximation\n(+ optimization)"),
-            (0.2, "total", PALETTE["orange"], "30 noisy samples: + estimation")):
+            (0.2, "total", PALETTE["ochre"], "30 noisy samples: + estimation")):
         means = np.array([r[key].mean() for r in rows])
         low = means - np.array([r[key].min() for r in rows])
         high = np.array([r[key].max() for r in rows]) - means

@@ -99,8 +99,8 @@ def draw(r: dict):
              "the hidden units separate" + (" and XOR is learned" if r["final_loss"] < 0.01
                                             else ", but XOR is not learned yet"))
     fig, (ax0, ax1) = new_figure(f"{_scheme(r)}: {title}",
-                                 "gradient-descent step", "mean squared error", ncols=2,
-                                 figsize=(9.0, 3.6))
+                                 "gradient-descent step", "mean squared error", nrows=2,
+                                 figsize=(6.4, 6.0))
     steps = np.arange(len(r["loss"]))
     ax0.plot(steps, r["loss"], color=PALETTE["blue"], label="4 hidden units")
     ax0.axhline(ONE_UNIT_FLOOR, color=PALETTE["vermillion"], ls="--", lw=1,
@@ -117,7 +117,7 @@ def draw(r: dict):
     ax0.set_title("loss", fontsize=10)
     ax0.legend(loc="upper right")
     ax1.plot(steps, r["spread"], color=PALETTE["green"], label="rows of W1 (incoming weights)")
-    ax1.plot(steps, r["unit_spread"], color=PALETTE["orange"], ls="--",
+    ax1.plot(steps, r["unit_spread"], color=PALETTE["ochre"], ls="--",
              label="whole units (W1 row, b1, W2 column)")
     ax1.set_yscale("symlog", linthresh=1e-3)
     # 0 must stay visible: a symmetric-log axis shows an exact 0 at the bottom
@@ -142,9 +142,9 @@ EXPERIMENT = Experiment(
         Slider("seed", "seed", 0, 9, 1, 0, integer=True),
     ),
     main="weights",
-    alt=("Two panels over 400 gradient-descent steps on XOR. Left: the loss of a network with "
+    alt=("Two panels over 400 gradient-descent steps on XOR. Top: the loss of a network with "
          "four hidden units on a fixed axis from 0 to 0.7, with a dashed line at 1/6, the best a "
-         "single unit can do; an early loss above 0.7 is marked off scale. Right: "
+         "single unit can do; an early loss above 0.7 is marked off scale. Bottom: "
          "the largest distance between two hidden units on a symmetric-log axis; it stays at "
          "zero (to rounding) under constant initialization and grows when the symmetry is broken."),
 )

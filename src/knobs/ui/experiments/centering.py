@@ -92,7 +92,7 @@ def draw(r: dict):
                          f"{cen['condition']:.1f} centered", "gradient-descent step",
                          "loss minus its minimum", figsize=(5.6, 3.8))
     every = max(1, STEPS // 300)  # 300 points draw the curve; thousands only cost time
-    for d, color, label in ((raw, PALETTE["orange"], "raw"), (cen, PALETTE["blue"], "centered")):
+    for d, color, label in ((raw, PALETTE["ochre"], "raw"), (cen, PALETTE["blue"], "centered")):
         # below FLOOR the gap is rounding noise: the curve stops there
         end = steps_to(d["gaps"], FLOOR)
         t = np.unique(np.r_[np.arange(0, min(end + 1, d["gaps"].size), every),
@@ -124,6 +124,6 @@ EXPERIMENT = Experiment(
     ),
     main="offset",
     alt=("The loss minus its minimum against the gradient-descent step, on a log scale, for raw "
-         "features (orange) and centered features (blue), with the tolerance as a dotted line; "
+         "features (ochre) and centered features (blue), with the tolerance as a dotted line; "
          "the title gives the condition number of the Hessian at (w, b) = 0 for both."),
 )

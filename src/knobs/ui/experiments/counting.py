@@ -76,12 +76,12 @@ def draw(r: dict):
     fig, (ax0, ax1) = new_figure(
         f"{r['n_params']:,} parameters need a {accounting.format_bytes(r['hessian_bytes'])} "
         "Hessian", "layer (its widths n_in→n_out above the bars)", "parameters (log scale)",
-        ncols=2, figsize=(9.0, 3.6))
+        nrows=2, figsize=(6.4, 6.0))
     x = np.arange(3)
     w = [layer[1] for layer in r["layers"]]
     b = [layer[2] for layer in r["layers"]]
     ax0.bar(x - 0.2, w, width=0.4, color=PALETTE["blue"], label="weights n_in·n_out")
-    ax0.bar(x + 0.2, b, width=0.4, color=PALETTE["orange"], label="biases n_out")
+    ax0.bar(x + 0.2, b, width=0.4, color=PALETTE["ochre"], label="biases n_out")
     ax0.set_yscale("log")
     ax0.set_ylim(*COUNT_LIMITS)
     ax0.set_xlim(-0.6, 2.6)
@@ -114,8 +114,8 @@ EXPERIMENT = Experiment(
     report=report,
     controls=CONTROLS,
     main="h1",
-    alt=("Left: on a log scale, side-by-side bars of the weights and the biases of each of the "
-         "three dense layers, each pair labelled with the layer's widths and its total. Right: "
+    alt=("Top: on a log scale, side-by-side bars of the weights and the biases of each of the "
+         "three dense layers, each pair labelled with the layer's widths and its total. Bottom: "
          "on a log scale, the bytes of the parameters, of their gradient and of the full "
          "Hessian, with dashed lines at 16 GB and 80 GB."),
 )

@@ -112,7 +112,7 @@ def draw(r: dict):
     ax.plot(r["r"], r["E_ref"], color=PALETTE["black"], ls=":", lw=1.5, label="Morse reference")
     ax.plot(r["r"], r["E_fit"], color=PALETTE["blue"], lw=1.5, alpha=0.6,
             label=f"fitted network (η = {ETA_FIT:g})")
-    ax.plot(r["r"], r["E"], color=PALETTE["orange"], lw=2.2,
+    ax.plot(r["r"], r["E"], color=PALETTE["ochre"], lw=2.2,
             label=f"η = {r['eta']:.2f}, Δb{r['unit']} = {r['delta_b']:+.2f}")
     ax.axhline(r["far_bias"], color=PALETTE["vermillion"], ls="--", lw=1.2,
                label="E(∞) read off the biases")

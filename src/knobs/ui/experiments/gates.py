@@ -40,7 +40,7 @@ def draw(r: dict):
     xx, yy = np.meshgrid(np.linspace(*lim, 200), np.linspace(*lim, 200))
     zz = r["w"][0] * xx + r["w"][1] * yy + r["b"]
     ax.contourf(xx, yy, (zz >= 0).astype(float), levels=[-0.5, 0.5, 1.5],
-                colors=[PALETTE["orange"], PALETTE["sky"]], alpha=0.25)
+                colors=[PALETTE["ochre"], PALETTE["sky"]], alpha=0.25)
     if r["has_boundary"]:
         ax.contour(xx, yy, zz, levels=[0.0], colors=[PALETTE["black"]], linewidths=1.5)
         # the normal vector w, drawn from the boundary point closest to the origin
@@ -50,7 +50,7 @@ def draw(r: dict):
                                 "mutation_scale": 16})
     for (x1, x2), y in zip(logic_gates.INPUTS, r["outputs"], strict=True):
         ax.scatter(x1, x2, s=160, marker="o" if y else "s", zorder=3, edgecolor="black",
-                   color=PALETTE["blue"] if y else PALETTE["orange"])
+                   color=PALETTE["blue"] if y else PALETTE["ochre"])
         ax.annotate(f"y={int(y)}", (x1, x2), xytext=(8, 8), textcoords="offset points")
     ax.set_xlim(*lim)
     ax.set_ylim(*lim)

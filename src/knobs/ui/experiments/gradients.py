@@ -93,11 +93,11 @@ def draw(r: dict):
     fig, (ax0, ax1) = new_figure(
         f"{r['activation']} at z = {r['z']:+.2f}: f'(z) = {r['activity']:.3g}, "
         f"so dC/db = {r['db']:.3g} and dC/dw = {r['dw']:.3g}",
-        "net input z", "value", ncols=2, figsize=(9.0, 3.6))
+        "net input z", "value", nrows=2, figsize=(6.4, 6.0))
     ax0.plot(r["z_grid"], r["f_grid"], label="f(z)", color=PALETTE["blue"])
-    ax0.plot(r["z_grid"], r["slope_grid"], label="f'(z)", color=PALETTE["orange"], ls="--")
+    ax0.plot(r["z_grid"], r["slope_grid"], label="f'(z)", color=PALETTE["ochre"], ls="--")
     ax0.axvline(r["z"], color=PALETTE["black"], lw=0.8)
-    ax0.plot([r["z"]], [r["activity"]], "o", color=PALETTE["orange"], ms=7)
+    ax0.plot([r["z"]], [r["activity"]], "o", color=PALETTE["ochre"], ms=7)
     ax0.set_title("the activation and its slope", fontsize=10)
     ax0.legend(loc="upper left")
     ax0.set_xlim(*X_LIMITS)
@@ -129,7 +129,7 @@ EXPERIMENT = Experiment(
         Slider("y", "target y", *Y_RANGE, 0.25, 0.0),
     ),
     main="z",
-    alt=("Two panels over the net input z from -8 to 8. Left: the activation f(z) and its slope "
-         "f'(z), with the operating point marked. Right: the gradients dC/db = delta and "
+    alt=("Two panels over the net input z from -8 to 8. Top: the activation f(z) and its slope "
+         "f'(z), with the operating point marked. Bottom: the gradients dC/db = delta and "
          "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
 )

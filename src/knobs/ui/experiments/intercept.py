@@ -73,7 +73,7 @@ def draw(r: dict):
     fig, ax = new_figure(_title(r), "feature x (centred)", "target y", figsize=(6.0, 4.0))
     ax.scatter(r["x"], r["y"], s=18, color=PALETTE["black"], alpha=0.6, label="data")
     grid = np.linspace(-2.2, 2.2, 2)
-    ax.plot(grid, r["w_free"] * grid + r["b_free"], color=PALETTE["orange"], lw=2, ls="--",
+    ax.plot(grid, r["w_free"] * grid + r["b_free"], color=PALETTE["ochre"], lw=2, ls="--",
             label=f"d_b = 0: b = {round(r['b_free'], 2) + 0.0:+.2f}")
     ax.plot(grid, r["w"] * grid + r["b"], color=PALETTE["blue"], lw=2.5,
             label=f"d_b = {r['bias_factor']:g}: b = {round(r['b'], 2) + 0.0:+.2f}")

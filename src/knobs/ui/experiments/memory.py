@@ -20,7 +20,7 @@ from knobs.analysis.checkpoint import predicted_memory
 from knobs.ui.experiments.base import Experiment, Slider
 from knobs.ui.plotting import PALETTE, new_figure
 
-MAX_DEPTH = 128  # the depth slider's maximum: the right panel always spans 1 .. MAX_DEPTH
+MAX_DEPTH = 128  # the depth slider's maximum: the bottom panel always spans 1 .. MAX_DEPTH
 # Fixed log axes that hold every value the sliders can give, so the axes stay put while they move:
 # the smallest is the inference activations at B = 1, n = 8 (2 · 1 · 8 · 8 = 128 B), the largest
 # the training total at L = 128, B = 1024, n = 2048 (parameters, gradients, activations ≈ 13 GB);
@@ -74,7 +74,7 @@ def draw(r: dict):
     c = r["curves"]
     fig, (ax, ax2) = new_figure("Activations kept for training grow with depth; "
                                 "those of inference do not", "mode", "memory (log scale)",
-                                ncols=2, figsize=(10.0, 3.6))
+                                nrows=2, figsize=(6.4, 6.4))
     names = ["inference", "training", "training,\ncheckpointed"]
     params = np.array([r["params"], 2 * r["params"], 2 * r["params"]], dtype=float)
     acts = np.array([r["inference"], r["training"], r["checkpointed"]], dtype=float)
@@ -96,7 +96,7 @@ def draw(r: dict):
     ax.legend(fontsize=8, loc="upper left", ncols=3)
     ax2.plot(r["depths"], c["training"], color=PALETTE["vermillion"],
              label="training activations ∝ L")
-    ax2.plot(r["depths"], c["checkpointed"], color=PALETTE["orange"], ls="--",
+    ax2.plot(r["depths"], c["checkpointed"], color=PALETTE["ochre"], ls="--",
              label="checkpointed ∝ √L")
     ax2.plot(r["depths"], c["inference"], color=PALETTE["blue"], label="inference: flat")
     ax2.plot(r["depths"], c["params"], color=PALETTE["sky"], ls=":", label="parameters")
@@ -125,9 +125,9 @@ EXPERIMENT = Experiment(
         Slider("width", "width n", 8, 2048, 8, 512, integer=True),
     ),
     main="depth",
-    alt=("Left: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
+    alt=("Top: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
          "and activation memory for inference, training and checkpointed training, each mode's "
-         "total marked by a line and printed above it. Right: memory against depth from 1 to 128 "
+         "total marked by a line and printed above it. Bottom: memory against depth from 1 to 128 "
          "on log-log axes: a rising line for training activations, a slower square-root curve "
          "with checkpointing, a flat line for inference, the parameters dotted, and a vertical "
          "line at the chosen depth."),

@@ -82,7 +82,7 @@ def _title(r: dict) -> str:
 def draw(r: dict):
     fig, ax = new_figure(_title(r), "spread of Wh within the sample (std over features)",
                          "RMS change of the output", figsize=(6.2, 4.0))
-    ax.scatter(r["spread"], r["rms"], s=22, marker="^", color=PALETTE["orange"],
+    ax.scatter(r["spread"], r["rms"], s=22, marker="^", color=PALETTE["ochre"],
                label="RMSNorm")
     # BatchNorm as hollow squares under LayerNorm's dots, so both stay visible where they meet
     ax.scatter(r["spread"], r["bn"], s=60, marker="s", facecolors="none",

@@ -102,12 +102,12 @@ def _title(r: dict) -> str:
 
 def draw(r: dict):
     fig, (ax1, ax2) = new_figure(_title(r), "training step", f"mean {r['activation']}'(z)",
-                                 ncols=2, figsize=(9.0, 3.6))
+                                 nrows=2, figsize=(6.4, 6.0))
     steps = np.arange(1, len(r["loss"]) + 1)
     # the reference is drawn last and dashed, so it stays visible where the two runs coincide
     for ax, key in ((ax1, "slope"), (ax2, "loss")):
         ax.plot(steps, r[key], color=PALETTE["blue"], lw=2.5, label=f"λ_b = {r['lam_b']:g}")
-        ax.plot(steps, r[key + "_free"], color=PALETTE["orange"], lw=2, ls="--",
+        ax.plot(steps, r[key + "_free"], color=PALETTE["ochre"], lw=2, ls="--",
                 label="λ_b = 0")
         ax.legend(loc="best")
     # axes that stay put as the sliders move (the curves move, the axes do not jump): the slope
@@ -143,7 +143,7 @@ EXPERIMENT = Experiment(
         Choice("activation", "activation", ("tanh", "sigmoid"), "tanh"),
     ),
     main="lam_b",
-    alt=("Two panels over 300 training steps. Left: the average slope of the activation at the "
-         "hidden units' net inputs, for training with and without the bias penalty. Right: the "
+    alt=("Two panels over 300 training steps. Top: the average slope of the activation at the "
+         "hidden units' net inputs, for training with and without the bias penalty. Bottom: the "
          "training loss, on a log scale, for the same two runs."),
 )

@@ -66,7 +66,7 @@ def draw(r: dict):
                          "parameters (log scale)", "", figsize=(6.4, 2.8))
     names = ["convolution", "locally connected", "dense"]
     values = [r["conv"], r["local"], r["dense"]]
-    colors = [PALETTE["blue"], PALETTE["orange"], PALETTE["vermillion"]]
+    colors = [PALETTE["blue"], PALETTE["ochre"], PALETTE["vermillion"]]
     ax.barh(names, values, color=colors)
     ax.set_xscale("log")
     ax.set_xlim(*X_LIMITS)  # fixed over the control box, with room for the labels

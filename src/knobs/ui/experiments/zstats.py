@@ -95,7 +95,7 @@ def draw(r: dict):
         u = (grid - r["mean"]) / r["sd"]
         pdf = np.exp(-0.5 * u * u) / (r["sd"] * math.sqrt(2 * math.pi))
         ax.plot(grid, pdf, color=PALETTE["blue"], lw=2, label="N(wᵀμ + b, wᵀΣw)")
-        ax.axvspan(r["mean"] - r["sd"], r["mean"] + r["sd"], color=PALETTE["orange"],
+        ax.axvspan(r["mean"] - r["sd"], r["mean"] + r["sd"], color=PALETTE["ochre"],
                    alpha=0.15, label="E[z] ± SD(z)")
         peak = max(peak, 1.0 / (r["sd"] * math.sqrt(2 * math.pi)))
     ax.axvline(r["mean"], color=PALETTE["vermillion"], lw=2, label="E[z] = wᵀμ + b")

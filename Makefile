@@ -30,7 +30,7 @@ unit: $(STAMP)  ## the engine, analysis, studies and ui tests alone: no notebook
 	$(BIN)/python -m pytest -o addopts="-ra --strict-markers -p no:cacheprovider" tests/nn tests/analysis tests/studies tests/ui
 
 refresh: $(STAMP)  ## re-run notebooks and store their outputs: make refresh [NB=book/…ipynb]
-	$(BIN)/python tools/refresh_notebooks.py $(NB)
+	$(BIN)/python -m tools.refresh_notebooks $(NB)
 
 portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIMD levels [NB=…ipynb ARGS=--list]
 	$(BIN)/python tools/portability.py $(ARGS) $(NB)

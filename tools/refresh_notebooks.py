@@ -1,7 +1,7 @@
 """Refresh the stored outputs of the book's notebooks: one clean top-to-bottom run each.
 
-    python tools/refresh_notebooks.py              # every notebook under book/
-    python tools/refresh_notebooks.py book/part1/01-two-knobs.ipynb
+    python -m tools.refresh_notebooks              # every notebook under book/
+    python -m tools.refresh_notebooks book/part1/01-two-knobs.ipynb
 
 Each notebook runs in a fresh kernel from its own folder, with a bounded per-cell timeout and no
 error allowed; its outputs, execution counts 1..n and widget state are written back in place.
@@ -17,6 +17,8 @@ import time
 
 import nbformat
 from nbclient import NotebookClient
+
+from tools.solution_cells import collapse_gated_solutions
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CELL_TIMEOUT_S = 60
@@ -36,6 +38,7 @@ def refresh(path: pathlib.Path) -> float:
                    store_widget_state=True, resources={"metadata": {"path": str(path.parent)}}
                    ).execute()
     elapsed = time.perf_counter() - start
+    collapse_gated_solutions(nb)  # a gated solution's code starts collapsed in JupyterLab
     nbformat.write(nb, path)
     return elapsed
 

@@ -35,7 +35,7 @@ def chapter_pages() -> list[tuple[int, pathlib.Path]]:
 def numbering_problems(chapter: int, html: str) -> list[str]:
     """What a reader would cite wrongly on a chapter page: every exercise titled "Exercise
     <chapter>.<k>" (k = 1, 2, ... in page order), every solution linked to its exercise, every
-    figure of a notebook output numbered "Fig. <chapter>.<k>" with a caption."""
+    figure of a notebook output numbered "Figure <chapter>.<k>" with a caption."""
     page = BeautifulSoup(html, "html.parser")
     problems = []
     titles = [e.select_one(".admonition-title").get_text(" ", strip=True)
@@ -56,8 +56,8 @@ def numbering_problems(chapter: int, html: str) -> list[str]:
         figure = img.find_parent("figure")
         number = figure.select_one(".caption-number") if figure else None
         text = figure.select_one(".caption-text") if figure else None
-        if number is None or number.get_text(strip=True) != f"Fig. {chapter}.{k}":
-            problems.append(f"figure {k} ({img.get('src')}) is not numbered Fig. {chapter}.{k}")
+        if number is None or number.get_text(strip=True) != f"Figure {chapter}.{k}":
+            problems.append(f"figure {k} ({img.get('src')}) is not numbered Figure {chapter}.{k}")
         elif text is None or not re.search(r"\w.*\.$", text.get_text(strip=True)):
             problems.append(f"figure {chapter}.{k} has no caption sentence")
     if k == 0:
@@ -89,6 +89,6 @@ def test_the_numbering_check_fails_on_a_book_wide_count_and_an_uncaptioned_figur
     <div class="solution admonition" id="s1"><p class="admonition-title">Solution to
     <a href="#e1">Exercise 5.1</a></p></div>
     <div class="cell_output"><figure><img src="a.png"><figcaption><p>
-    <span class="caption-number">Fig. 5.1 </span><span class="caption-text">A plot.</span>
+    <span class="caption-number">Figure 5.1 </span><span class="caption-text">A plot.</span>
     </p></figcaption></figure></div>"""
     assert numbering_problems(5, good) == []

@@ -22,9 +22,11 @@ Measured when jupyterlab-myst was added: with JupyterLab's own Markdown renderer
 showed 576 occurrences of ``RAW_MARKUP`` and all 72 solutions in full; with it, 0 and 72 closed
 dropdowns.
 
-What this does not cover (jupyterlab-myst renders one markdown cell at a time): the code cells
-between ``{solution-start}`` and ``{solution-end}`` are ordinary cells, visible in JupyterLab, and
-``{solution-end}`` renders as an empty box.
+- every code cell of a gated solution (between ``{solution-start}`` and ``{solution-end}``, which
+  jupyterlab-myst cannot fold into the dropdown: it renders one markdown cell at a time)
+  collapsed, its source and outputs hidden until clicked (``tools/solution_cells.py``).
+
+What this does not cover: ``{solution-end}`` renders as an empty box.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import labserver  # noqa: E402
 import notebook_runs  # noqa: E402
 
-from tools import colab_variant  # noqa: E402  (its directive splitter reads the sources)
+from tools import colab_variant, solution_cells  # noqa: E402  (they read the sources)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -81,6 +83,15 @@ MARKDOWN_STATE_JS = """() => {
     };
   });
 }"""
+
+
+# For every cell of the open notebook: whether it is a code cell whose source or outputs show.
+CODE_SHOWN_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].map(cell => {
+  if (!cell.classList.contains('jp-CodeCell')) return false;
+  const shown = selector => [...cell.querySelectorAll(selector)].some(e => e.checkVisibility());
+  return shown('.jp-InputArea-editor') || shown('.jp-OutputArea-output');
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +237,13 @@ def test_markdown_renders_as_myst_with_solutions_closed(path, lab, lab_page):
         for i, (keys, s) in enumerate(zip(want["glue"], state, strict=True)):
             unread = [k for k in keys if k not in s["text"]]
             assert not unread, f"{rel}, markdown cell {i}: glue keys not shown: {unread}"
+
+        # a gated solution's code cells: collapsed, not printing the solution under the exercise
+        shown = page.evaluate(CODE_SHOWN_JS)
+        gated = solution_cells.gated_code_cells({"cells": cells})
+        leaked = [i for i in gated if shown[i]]
+        assert not leaked, f"{rel}: code cells {leaked} of a gated solution are in plain view"
+        assert any(shown), f"{rel}: no code cell shows at all (the detector is blind)"
 
         # every solution's body: hidden, then shown by a click on its summary
         details = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) details.myst-exercise")

@@ -13,6 +13,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from notebook_runs import toc_files  # noqa: E402 (Jupyter Book's own reading of _toc.yml)
 
+from tools import solution_cells  # noqa: E402
+
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
 CHAPTERS = [p for p in NOTEBOOKS if re.match(r"\d\d-", p.name)]
@@ -129,3 +131,28 @@ def test_only_wall_clock_timings_are_exempt_from_output_checks():
     skipped = [path.name for path in NOTEBOOKS for c in cells(path)
                if "nbval-skip" in c.get("metadata", {}).get("tags", [])]
     assert skipped == [], "no cell is skipped by the notebook check"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=CHAPTER_IDS)
+def test_gated_solution_code_starts_collapsed(path):
+    """In JupyterLab a gated solution's code cells would print the solution under its exercise
+    (tools/solution_cells.py); ``make refresh`` collapses them."""
+    nb = json.loads(path.read_text())
+    open_cells = [i for i in solution_cells.gated_code_cells(nb)
+                  if not solution_cells.is_collapsed(nb["cells"][i])]
+    assert not open_cells, f"code cells {open_cells} of a gated solution are not collapsed: " \
+                           f"make refresh NB={path.relative_to(ROOT)}"
+
+
+def test_gated_solution_cells_are_found_and_collapsed():
+    md = lambda text: {"cell_type": "markdown", "source": text, "metadata": {}}  # noqa: E731
+    code = lambda: {"cell_type": "code", "source": "x = 1", "metadata": {}}  # noqa: E731
+    nb = {"cells": [code(), md("```{solution-start} ex\n```\ntext"), code(), code(),
+                    md("```{solution-end}\n```\n## Summary"), code()]}
+    assert solution_cells.gated_code_cells(nb) == [2, 3]
+    assert solution_cells.collapse_gated_solutions(nb) == 2
+    assert solution_cells.collapse_gated_solutions(nb) == 0
+    assert [solution_cells.is_collapsed(c) for c in nb["cells"]] == [False] * 2 + [True] * 2 + \
+        [False] * 2
+    with pytest.raises(ValueError, match="without its solution-end"):
+        solution_cells.gated_code_cells({"cells": [md("```{solution-start} ex\n```")]})

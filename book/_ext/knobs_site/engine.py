@@ -7,9 +7,9 @@ import pathlib
 
 import knobs
 from knobs.ui.experiments import ALL, BY_NAME
-from knobs.ui.plotting import DENSITY, use_book_style
+from knobs.ui.plotting import DENSITY, png, use_book_style
 
 PACKAGE = pathlib.Path(knobs.__file__).parent  # its code is part of the frames' cache key
 VERSION = knobs.__version__  # the footer of every page names it
 
-__all__ = ["ALL", "BY_NAME", "DENSITY", "PACKAGE", "VERSION", "use_book_style"]
+__all__ = ["ALL", "BY_NAME", "DENSITY", "PACKAGE", "VERSION", "png", "use_book_style"]

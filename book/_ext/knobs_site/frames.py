@@ -5,7 +5,6 @@ control, the engine's report and figure, computed once into a cache and publishe
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import pathlib
@@ -18,12 +17,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy
 import PIL
-from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from .engine import ALL, BY_NAME, PACKAGE, use_book_style
+from .engine import ALL, BY_NAME, PACKAGE, png, use_book_style
 from .pages import experiments_on
 
 logger = logging.getLogger(__name__)
@@ -49,7 +47,7 @@ class Frames:
 
     @property
     def image_bytes(self) -> int:
-        return sum(len(png) for png in self.images)
+        return sum(len(image) for image in self.images)
 
 
 def main_values(experiment) -> tuple[list, int]:
@@ -57,17 +55,6 @@ def main_values(experiment) -> tuple[list, int]:
     control = experiment.control(experiment.main)
     values = control.sample(MAX_FRAMES)
     return values, values.index(control.default)
-
-
-def _png(fig) -> bytes:
-    """The figure as a 256-colour PNG: a third of the bytes, no visible difference."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    out = io.BytesIO()
-    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE,
-                   dither=Image.Dither.NONE).save(out, format="PNG")
-    return out.getvalue()
 
 
 def _engine_fingerprint() -> str:
@@ -108,13 +95,13 @@ def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
         numbers = experiment.run(**{experiment.main: value})
         reports.append(experiment.report(numbers))
         fig = experiment.draw(numbers)
-        images.append(_png(fig))
+        images.append(png(fig))
         plt.close(fig)
     for stale in cache.glob(f"{experiment.name}-*"):  # older engine versions' frames
         shutil.rmtree(stale, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
-    for i, png in enumerate(images):
-        (folder / f"{i:02d}.png").write_bytes(png)
+    for i, image in enumerate(images):
+        (folder / f"{i:02d}.png").write_bytes(image)
     (folder / "reports.json").write_text(json.dumps(reports))
     return Frames(experiment, labels, reports, images, default_index, key)
 

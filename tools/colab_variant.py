@@ -117,6 +117,11 @@ class Converter:
                 labels += [label for name, _, options, _ in directives(cell.source)
                            if name == "exercise" for label in [options.get("label")]]
         self.numbers = {label: f"{self.chapter}.{k}" for k, label in enumerate(labels, 1)}
+        # figures named in their cell's metadata (myst-nb's mystnb.figure) -> "N.k", for {numref}
+        names = [cell.metadata.get("mystnb", {}).get("figure", {}).get("name")
+                 for cell in nb.cells if cell.cell_type == "code"]
+        self.figures = {name: f"{self.chapter}.{k}"
+                        for k, name in enumerate([n for n in names if n], 1)}
         self.exercise_count = 0
 
     # -- roles ---------------------------------------------------------------------------
@@ -133,6 +138,9 @@ class Converter:
         if name == "ref":
             return shown or (f"Exercise {self.numbers[target]}" if target in self.numbers
                              else target)
+        if name == "numref" and target in self.figures:
+            number = self.figures[target]
+            return shown.replace("%s", number) if shown else f"Figure {number}"
         if name == "cite":
             if self.cites is None:
                 self.cites = citations()

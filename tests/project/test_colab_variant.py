@@ -14,7 +14,7 @@ CHAPTERS = colab_setup.chapter_notebooks()
 CITES = {"glorot2010": "Glorot and Bengio, 2010", "he2015": "He et al., 2015"}
 # what a MyST renderer would consume; none of it may reach Colab
 RAW_MARKUP = ["```{", ":::{", ":label:", ":class:", "{term}`", "{glue", "{cite}`", "{doc}`",
-              "{ref}`", "{exercise", "{solution"]
+              "{numref}`", "{ref}`", "{exercise", "{solution"]
 
 
 def glue_output(name: str, text_plain: str) -> dict:
@@ -107,6 +107,14 @@ def test_roles_become_plain_text():
     assert convert(nb).cells[0].source == (
         "net input, (Glorot and Bengio, 2010; He et al., 2015), Chapter 1, "
         "Two knobs: orientation and offset.\n")
+
+
+def test_figure_references_read_as_their_numbers():
+    nb = notebook(("plot()", []), ("plot()", []),
+                  "As {numref}`fig-b` shows, and {numref}`Panel %s <fig-a>`.")
+    nb.cells[0].metadata["mystnb"] = {"figure": {"name": "fig-a", "caption": "A."}}
+    nb.cells[1].metadata["mystnb"] = {"figure": {"name": "fig-b", "caption": "B."}}
+    assert convert(nb).cells[2].source.strip() == "As Figure 3.2 shows, and Panel 3.1."
 
 
 def test_glue_text_matches_myst_nb_formatting():

@@ -211,6 +211,10 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
             "n => document.querySelectorAll("
             "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').length === n",
             arg=len(cells), timeout=60_000)
+        # a gated solution's code cells are stored collapsed (tools/solution_cells.py), and a
+        # collapsed cell shows no prompt: expand them, so every cell's execution count shows
+        menu(page, "View", "notebook:show-all-cell-code")
+        menu(page, "View", "notebook:show-all-cell-outputs")
         # the stored outputs go, then every cell runs (the kernel may still be starting: the
         # cells queue until it is ready)
         menu(page, "Edit", "editmenu:clear-all")

@@ -39,6 +39,7 @@ import time
 
 import pytest
 from _chromium import launched
+from _jupyterlab import menu, new_lab_page, open_lab
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -110,24 +111,9 @@ def browser():
 @pytest.fixture(scope="module")
 def lab_page(lab, browser):
     """One JupyterLab page for the module; each test opens and closes one notebook in it."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda err: page.errors.append(str(err)))
-    open_lab(page, lab)
+    page = new_lab_page(browser, lab, "knobs-myst")
     yield page
-    context.close()
-
-
-def open_lab(page, lab):
-    page.goto(f"{lab.base}/lab/workspaces/knobs-myst?reset&token={lab.token}")
-    page.wait_for_selector("#jp-main-statusbar", timeout=60_000)
-
-
-def menu(page, menu_name: str, command: str):
-    """Click a command in a JupyterLab main menu (by its stable command id, not its label)."""
-    page.get_by_role("menuitem", name=menu_name, exact=True).click()
-    page.locator(f'li[data-command="{command}"]').click()
+    page.context.close()
 
 
 def source_of(cell) -> str:

@@ -38,8 +38,8 @@ portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIM
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
 
-colab: $(STAMP)  ## the Colab edition of every chapter (plain Markdown, solutions closed) in _build/colab/
-	$(BIN)/python tools/colab_variant.py
+colab: $(STAMP)  ## the Colab edition of every chapter (plain Markdown, solutions closed) in colab/
+	$(BIN)/python -m tools.colab_variant
 
 bench: $(STAMP)  ## notebooks, widgets, engine, a classroom of 8; budgets enforced [ARGS=--quick]
 	$(BIN)/python benchmarks/bench.py $(ARGS)

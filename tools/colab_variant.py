@@ -1,12 +1,15 @@
 """Write the Colab edition of every chapter: the same notebook, its MyST as plain Markdown.
 
-    python tools/colab_variant.py                  # every notebook of _toc.yml -> _build/colab/
-    python tools/colab_variant.py book/part1/01-two-knobs.ipynb --out /tmp/colab
+    python -m tools.colab_variant                  # every notebook of _toc.yml -> colab/
+    python -m tools.colab_variant book/part1/01-two-knobs.ipynb --out /tmp/colab
 
 Colab renders Markdown, not MyST: it would show every exercise and solution directive as a code
 block, every solution in plain view under its exercise, and roles such as ``{term}`` and
-``{glue:text}`` as literal text. The edition written here (``make colab``, into
-``_build/colab/<the same path>.ipynb``) is built from the same notebook, never edited by hand:
+``{eval}`` as literal text. The edition written here (``make colab``, and ``make refresh`` for
+each notebook it refreshes, into ``colab/<the same path>.ipynb``) is built from the same
+notebook, never edited by hand, and committed: the website's Colab launch button opens it
+(``book/_ext/knobs_site/colab.py``), and ``tests/project/test_colab_variant.py`` fails when a
+committed edition is not what its chapter now makes:
 
 - ``{exercise}`` -> a heading "Exercise N.k" (N the chapter's number, k its k-th exercise) and
   the exercise's text;
@@ -14,9 +17,13 @@ block, every solution in plain view under its exercise, and roles such as ``{ter
   Colab shows closed; a gated solution (``{solution-start}`` … ``{solution-end}``) the same for
   its text, and its code cells collapsed to a titled form (``cellView: form``) with their outputs
   removed, so neither the code nor its results are on view until the reader asks;
-- ``{term}`` -> its text; ``{glue:text}`` -> the value glued in the notebook's stored outputs,
-  formatted by myst-nb's own function (the website's text); ``{doc}``, ``{ref}`` -> their text
-  or the target's title or exercise number; ``{cite}`` -> "(Author, Year)" from references.bib.
+- ``{term}`` -> its text; ``{eval}`` (and myst-nb's ``{glue:text}``) -> the value glued in the
+  notebook's stored outputs, formatted by myst-nb's own function (the website's text);
+  ``{doc}``, ``{ref}`` -> their text or the target's title or exercise number; ``{cite}`` ->
+  "(Author, Year)" from references.bib.
+
+The edition stores no outputs (Colab runs the notebook; the numbers of its text are written in):
+it stays small in the repository and changes only when its chapter's text or numbers do.
 
 Any other role or directive stops the tool with its name, so that new markup is converted
 deliberately, not shown raw. The source notebooks are only read.
@@ -32,8 +39,11 @@ import sys
 
 import nbformat
 
+from tools.colab_setup import chapter_notebooks
+from tools.inline_values import glued_values
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-OUT = ROOT / "_build" / "colab"
+OUT = ROOT / "colab"
 BIB = ROOT / "book" / "references.bib"
 
 # ```{name} argument / :::{name} argument, then ":option: value" lines, the body, the same fence
@@ -52,18 +62,6 @@ def chapter_number(path: pathlib.Path) -> str:
     """``01-two-knobs.ipynb`` -> ``1``: the number the book gives the chapter."""
     match = re.match(r"(\d+)-", path.name)
     return str(int(match[1])) if match else path.stem
-
-
-def glued_values(nb) -> dict:
-    """Every value the notebook glues (myst-nb's protocol): name -> its output's data bundle."""
-    prefix = "application/papermill.record/"
-    values = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name is not None:
-                values[name] = {k.removeprefix(prefix): v for k, v in output["data"].items()}
-    return values
 
 
 def glue_text(key_and_format: str, values: dict) -> str:
@@ -131,7 +129,7 @@ class Converter:
         shown, target = (titled["text"], titled["target"]) if titled else (None, text)
         if name == "term":
             return shown or target
-        if name in ("glue", "glue:text"):
+        if name in ("eval", "glue", "glue:text"):
             return glue_text(text, self.values)
         if name == "doc":
             return shown or doc_title((self.path.parent / target).resolve())
@@ -206,6 +204,10 @@ class Converter:
                 hide_solution_code(cell, self.solution_summary(gated))
         if gated is not None:
             raise UnknownMarkup(f"{self.path.name}: {{solution-start}} {gated} never ends")
+        for cell in nb.cells:  # Colab runs the edition: no stored outputs, no widget state
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nb.metadata.pop("widgets", None)
         nb.metadata["knobs_colab_edition"] = {
             "source": str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT)
             else self.path.name,
@@ -270,8 +272,6 @@ def write_edition(path: pathlib.Path, out: pathlib.Path = OUT,
 
 
 def main(argv=None) -> int:
-    from tools.colab_setup import chapter_notebooks
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="notebooks (default: every one in _toc.yml)")
     parser.add_argument("--out", type=pathlib.Path, default=OUT, help=f"default: {OUT}")
@@ -285,5 +285,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     sys.exit(main())

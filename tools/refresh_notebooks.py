@@ -4,7 +4,8 @@
     python -m tools.refresh_notebooks book/part1/01-two-knobs.ipynb
 
 Each notebook runs in a fresh kernel from its own folder, with a bounded per-cell timeout and no
-error allowed; its outputs, execution counts 1..n and widget state are written back in place.
+error allowed; its outputs, execution counts 1..n and widget state are written back in place,
+and a chapter's Colab edition (``colab/``, ``tools/colab_variant.py``) is written again.
 This is the only supported way to update stored outputs (``make refresh``).
 """
 
@@ -12,12 +13,15 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import re
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
 
+from tools.colab_variant import write_edition
+from tools.inline_values import store_inline_values
 from tools.solution_cells import collapse_gated_solutions
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -39,7 +43,10 @@ def refresh(path: pathlib.Path) -> float:
                    ).execute()
     elapsed = time.perf_counter() - start
     collapse_gated_solutions(nb)  # a gated solution's code starts collapsed in JupyterLab
+    store_inline_values(nb)  # the text's glued numbers, shown by JupyterLab without a kernel
     nbformat.write(nb, path)
+    if re.match(r"\d\d-", path.name):
+        write_edition(path)  # its Colab edition (colab/), with the numbers of this run
     return elapsed
 
 

@@ -133,7 +133,7 @@ def _links(parsed, path) -> list[str]:
 
 @pytest.mark.parametrize("path", NOTEBOOK_PAGES)
 def test_launch_buttons_and_notebook_download(parsed, path):
-    """Binder, Colab, a JupyterHub (nbgitpuller) only when the build named one
+    """Binder, Colab (its edition), a JupyterHub (nbgitpuller) only when the build named one
     (KNOBS_JUPYTERHUB_URL, knobs_site.hub), and the .ipynb download."""
     repo = CONFIG["repository"]["url"].rstrip("/")
     branch = CONFIG["repository"]["branch"]
@@ -144,8 +144,10 @@ def test_launch_buttons_and_notebook_download(parsed, path):
 
     binder = f"{buttons['binderhub_url']}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}"
     assert binder in links, links
-    colab = f"{buttons['colab_url']}/github/{org_repo}/blob/{branch}/{notebook}"
+    # Colab opens the chapter's Colab edition (tools/colab_variant.py), never its MyST source
+    colab = f"{buttons['colab_url']}/github/{org_repo}/blob/{branch}/colab/{notebook}"
     assert colab in links, links
+    assert (ROOT / "colab" / notebook).is_file()
     pulls = [u for u in links if "/hub/user-redirect/git-pull" in u]
     hub_url = hub.hub_url()   # the build's setting: by default none, and no JupyterHub button
     if not hub_url:

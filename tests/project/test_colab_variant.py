@@ -7,14 +7,14 @@ import re
 import nbformat
 import pytest
 
-from tools import colab_setup, colab_variant
+from tools import colab_setup, colab_variant, inline_values
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CHAPTERS = colab_setup.chapter_notebooks()
 CITES = {"glorot2010": "Glorot and Bengio, 2010", "he2015": "He et al., 2015"}
 # what a MyST renderer would consume; none of it may reach Colab
-RAW_MARKUP = ["```{", ":::{", ":label:", ":class:", "{term}`", "{glue", "{cite}`", "{doc}`",
-              "{numref}`", "{ref}`", "{exercise", "{solution"]
+RAW_MARKUP = ["```{", ":::{", ":label:", ":class:", "{term}`", "{glue", "{eval}`", "{cite}`",
+              "{doc}`", "{numref}`", "{ref}`", "{exercise", "{solution"]
 
 
 def glue_output(name: str, text_plain: str) -> dict:
@@ -49,7 +49,7 @@ What is {term}`the bias <bias>` for?
 
 ```{solution} ex-a
 :class: dropdown
-It moves the boundary by {glue:text}`shift:.2f`.
+It moves the boundary by {glue:text}`shift:.2f`, that is {eval}`shift`.
 ```
 """
 
@@ -59,7 +59,7 @@ def test_exercise_becomes_a_numbered_heading_and_solution_a_closed_dropdown():
     text = convert(nb).cells[1].source
     assert "### Exercise 3.1\n\nWhat is the bias for?" in text
     assert ("<details>\n<summary>Solution to Exercise 3.1</summary>\n\n"
-            "It moves the boundary by 0.12.\n\n</details>") in text
+            "It moves the boundary by 0.12, that is 0.125.\n\n</details>") in text
     assert "<details open" not in text
     assert not [p for p in RAW_MARKUP if p in text]
 
@@ -82,7 +82,7 @@ def test_a_gated_solution_hides_its_text_its_code_and_its_outputs():
         "```{solution-end}\n```\n\n## Summary",
     )
     cells = convert(nb).cells
-    assert cells[1].outputs and "cellView" not in cells[1].metadata, "the exercise stays open"
+    assert "cellView" not in cells[1].metadata, "the exercise's code stays open"
     assert cells[2].source == ("<details>\n<summary>Solution to Exercise 3.1</summary>\n\n"
                                "The engine agrees:\n\n</details>\n")
     code = cells[3]
@@ -90,7 +90,8 @@ def test_a_gated_solution_hides_its_text_its_code_and_its_outputs():
     assert code.source.splitlines()[0].startswith("# @title Solution to Exercise 3.1")
     assert code.source.endswith("answer = 42\nprint(answer)")
     assert cells[4].source == "## Summary\n"
-    assert nb.cells[3].outputs, "the source notebook is not changed"
+    assert not cells[1].outputs, "the edition stores no outputs (Colab runs it)"
+    assert nb.cells[1].outputs and nb.cells[3].outputs, "the source notebook is not changed"
 
 
 def test_a_gated_solution_may_start_and_end_in_one_cell():
@@ -160,9 +161,21 @@ def test_every_chapter_has_a_colab_edition_without_myst(path, tmp_path):
     assert len(re.findall(r"^### Exercise \d+\.\d+", markdown, re.M)) == exercises
     assert markdown.count("<details>") == markdown.count("</details>") == solutions
     # every glued value the text quotes appears as the website prints it
-    values = colab_variant.glued_values(source)
-    for key in set(re.findall(r"\{glue:text\}`([^`:]+)", whole)):
+    values = inline_values.glued_values(source)
+    for key in inline_values.quoted_names(whole):
         assert colab_variant.glue_text(key, values) in markdown
     # the Colab setup cell is still the first code cell: Colab needs it to install the engine
     assert colab_setup.is_current(edition)
     assert json.dumps(edition.metadata["knobs_colab_edition"])
+    # no outputs: Colab runs the edition, its text carries the numbers
+    assert not [c for c in edition.cells if c.cell_type == "code" and c.outputs]
+    # the committed edition, which the website's Colab button opens, is this one
+    committed = colab_variant.OUT / path.relative_to(ROOT)
+    assert committed.is_file() and nbformat.read(committed, as_version=4) == edition, (
+        f"colab/ holds a stale edition of {path.name}: make colab (make refresh writes it too)")
+
+
+def test_no_edition_without_its_chapter():
+    editions = sorted(colab_variant.OUT.rglob("*.ipynb"))
+    assert editions, "colab/ has the Colab editions"
+    assert [colab_variant.OUT / p.relative_to(ROOT) for p in CHAPTERS] == editions

@@ -162,6 +162,17 @@ def test_the_button_links_where_tools_hub_link_does():
     assert parse_qs(urlsplit(theirs).query) == parse_qs(urlsplit(ours).query)
 
 
+def test_the_colab_button_opens_the_colab_edition():
+    from knobs_site import colab
+
+    theirs = _launch_menu(_theme_options({}))["Colab"]
+    url, path = colab.edition_url(theirs, "main")
+    assert url == theirs.replace("/blob/main/", "/blob/main/colab/")
+    assert path == f"colab/{CHAPTER}.ipynb" and (ROOT / path).is_file()
+    with pytest.raises(ValueError, match="/blob/main/"):
+        colab.edition_url("https://colab.research.google.com/github/o/r/tree/x.ipynb", "main")
+
+
 @pytest.mark.parametrize("value", ["hub.example.edu", "ftp://hub.example.edu", "https://"])
 def test_a_hub_setting_that_is_no_address_stops_the_build(value):
     with pytest.raises(ExtensionError, match=hub.VARIABLE):

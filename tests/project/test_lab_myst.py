@@ -10,17 +10,18 @@ opened with its stored outputs, no cell is run, and its rendered markdown cells 
   ``{solution-start}`` of a gated one) as a closed dropdown: its body is not visible until its
   summary is clicked, and is visible, with text, afterwards;
 - every ``{term}`` as its plain text;
-- every ``{glue:text}`` as its key, in plain text: jupyterlab-myst does not know myst-nb's glue
-  and shows the role's content (the key), not the number, which only the website shows.
+- every glued number the text quotes (``{eval}`name```) as the number the website shows, from
+  the markdown cell's stored ``user_expressions`` (``tools/inline_values.py``), not its name.
 
 The copies are opened from a fresh Jupyter data folder, so JupyterLab does not trust them (no
 stored signature), exactly as a student's freshly pulled notebook: the test asserts that, so the
-rendering it checks is the untrusted one. jupyterlab-myst needs trust only to run inline
-``{eval}`` expressions, which the book does not use.
+rendering it checks is the untrusted one. Stored inline values in plain text render untrusted;
+trust would be needed only for richer output types, which the book does not glue.
 
 Measured when jupyterlab-myst was added: with JupyterLab's own Markdown renderer the 16 chapters
 showed 576 occurrences of ``RAW_MARKUP`` and all 72 solutions in full; with it, 0 and 72 closed
-dropdowns.
+dropdowns, and 271 glued numbers shown as their names until the text quoted them with
+``{eval}`` and the cells stored their values (0 since).
 
 - every code cell of a gated solution (between ``{solution-start}`` and ``{solution-end}``, which
   jupyterlab-myst cannot fold into the dropdown: it renders one markdown cell at a time)
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import labserver  # noqa: E402
 import notebook_runs  # noqa: E402
 
-from tools import colab_variant, solution_cells  # noqa: E402  (they read the sources)
+from tools import colab_variant, inline_values, solution_cells  # noqa: E402  (they read the sources)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -59,8 +60,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "lab-myst"
 # Markup that a MyST renderer consumes: any of it in the rendered text is raw MyST on the page.
 # Roles without their backtick: JupyterLab's own renderer shows {term}`bias` as "{term}" and a
 # code span, whose text has no backtick; a directive as a code block of its options and body.
-RAW_MARKUP = ["```", "{exercise", "{solution", ":label:", ":class:", "{term}", "{glue:text}",
-              "{glue}", "{cite}", "{doc}", "{ref}"]
+RAW_MARKUP = ["```", "{exercise", "{solution", ":label:", ":class:", "{term}", "{eval}",
+              "{glue:text}", "{glue}", "{cite}", "{doc}", "{ref}"]
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 
 # Every markdown cell of the open notebook: its rendered text, its exercise boxes and solutions.
@@ -137,16 +138,18 @@ def solution_texts(markdown: list[str]) -> list[bool]:
 
 
 def expected(cells) -> dict:
-    """What the notebook's markdown asks for: directives counted, terms and glue keys per cell."""
+    """What the notebook's markdown asks for: directives counted, terms per cell, and per cell
+    the glued names it quotes with the text the website shows for each."""
     markdown = [source_of(c) for c in cells if c["cell_type"] == "markdown"]
+    values = inline_values.glued_values({"cells": cells})
     whole = "\n".join(markdown)
     return {
         "exercises": len(re.findall(r"^[`:]{3,}\{exercise\}", whole, re.M)),
         "solutions": solution_texts(markdown),
         "terms": [[re.sub(r"\s*<[^>]*>$", "", m.group(2)) for m in ROLE.finditer(s)
                    if m.group(1) == "term"] for s in markdown],
-        "glue": [[m.group(2) for m in ROLE.finditer(s) if m.group(1).startswith("glue")]
-                 for s in markdown],
+        "glue": [{name: colab_variant.glue_text(name, values)
+                  for name in inline_values.quoted_names(s)} for s in markdown],
     }
 
 
@@ -220,9 +223,9 @@ def test_markdown_renders_as_myst_with_solutions_closed(path, lab, lab_page):
             shown = " ".join(s["text"].split())  # textContent: closed solutions' terms too
             unread = [t for t in terms if " ".join(t.split()) not in shown]
             assert not unread, f"{rel}, markdown cell {i}: terms not shown as text: {unread}"
-        for i, (keys, s) in enumerate(zip(want["glue"], state, strict=True)):
-            unread = [k for k in keys if k not in s["text"]]
-            assert not unread, f"{rel}, markdown cell {i}: glue keys not shown: {unread}"
+        for i, (glued, s) in enumerate(zip(want["glue"], state, strict=True)):
+            unread = {k: v for k, v in glued.items() if v not in s["text"] or k in s["text"]}
+            assert not unread, f"{rel}, markdown cell {i}: glued numbers not shown: {unread}"
 
         # a gated solution's code cells: collapsed, not printing the solution under the exercise
         shown = page.evaluate(CODE_SHOWN_JS)
@@ -265,6 +268,5 @@ def test_raw_markup_patterns_find_what_the_notebooks_write():
     sources = [source_of(c) for p in NOTEBOOKS for c in json.loads(p.read_text())["cells"]
                if c["cell_type"] == "markdown"]
     found = {p for p in RAW_MARKUP if any(p in s for s in sources)}
-    assert {"```", "{exercise", "{solution", ":label:", ":class:", "{term}",
-            "{glue:text}"} <= found
+    assert {"```", "{exercise", "{solution", ":label:", ":class:", "{term}", "{eval}"} <= found
     assert raw_markup_count(sources) > 500

@@ -9,7 +9,10 @@ opens it, clears the stored outputs, runs all cells, and then checks:
 - each live experiment's box (CSS class ``knobs-live``) first shows the engine's report at the
   experiment's defaults, and after the *main* control is moved by one step with the keyboard
   (or its menu set to the next option) it shows exactly
-  ``experiment.report(experiment.run(main=new_value))`` computed here, and a new figure.
+  ``experiment.report(experiment.run(main=new_value))`` computed here, and a new figure;
+- every glued number the text quotes (``{eval}`name```), which jupyterlab-myst re-evaluates in
+  the kernel when Run All reaches its markdown cell, shows the value the website shows, with no
+  error (``glue`` binds the name in the kernel; ``book/_ext/knobs_site/glued.py``).
 
 Nothing is specific to a chapter: the chapters come from ``_toc.yml`` and a chapter's experiments
 from its stored widget state, read as the website's extension reads it
@@ -34,6 +37,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import labserver  # noqa: E402
 import notebook_runs  # noqa: E402
+
+from tools import colab_variant, inline_values  # noqa: E402  (they read the sources)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,6 +65,15 @@ NOTEBOOK_STATE_JS = """() => {
 }"""
 
 # Inside one .knobs-live box: the text and images of its Output widget, and any other output.
+# Each markdown cell's rendered text and its inline expressions that rendered as errors.
+MARKDOWN_JS = """() => [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')].map(cell => {
+  const out = cell.querySelector('.jp-MarkdownCell .jp-InputArea > .myst');
+  return out ? {text: out.textContent, errors: out.querySelectorAll(
+      '[data-mime-type="application/vnd.jupyter.stderr"]').length} : null;
+})"""
+GLUE_TIMEOUT_S = 30      # the last markdown cells' expressions, after the last code cell
+
 BOX_STATE_JS = """box => {
   const out = box.querySelector('.widget-output');
   const texts = [...out.querySelectorAll('.jp-OutputArea-output')]
@@ -126,6 +140,29 @@ def png_of(experiment, values) -> bytes:
     use_book_style()
     image = [o for o in outputs(experiment, values) if o["output_type"] == "display_data"]
     return base64.b64decode(image[0]["data"]["image/png"]) if image else b""
+
+
+def check_glued_numbers(page, cells, chapter: str) -> None:
+    """After Run All: each markdown cell shows the glued values it quotes, evaluated again in
+    the kernel, and no expression error (a name the kernel does not know, for instance)."""
+    values = inline_values.glued_values({"cells": cells})
+    want = {i: {name: colab_variant.glue_text(name, values)
+                for name in inline_values.quoted_names("".join(c["source"]))}
+            for i, c in enumerate(cells) if c["cell_type"] == "markdown"}
+    want = {i: glued for i, glued in want.items() if glued}
+    deadline = time.monotonic() + GLUE_TIMEOUT_S
+    while True:
+        shown = page.evaluate(MARKDOWN_JS)
+        wrong = {i: {k: v for k, v in glued.items()
+                     if shown[i] is None or v not in shown[i]["text"] or k in shown[i]["text"]}
+                 for i, glued in want.items()}
+        wrong = {i: w for i, w in wrong.items() if w}
+        errors = [i for i, s in enumerate(shown) if s and s["errors"]]
+        if (not wrong and not errors) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert not errors, f"{chapter}: markdown cells {errors} show an inline expression error"
+    assert not wrong, f"{chapter}: glued numbers not shown after Run All: {wrong}"
 
 
 def wait_for_run(page, code_cells_expected: list[bool]) -> list[dict]:
@@ -217,6 +254,7 @@ def test_notebook_runs_and_live_widgets_follow_the_engine(path, lab, lab_page):
         broken = [i for i, c in enumerate(state)
                   if re.search(r"Error displaying widget|Error rendering output", c["text"])]
         assert not broken, f"cells {broken} of {chapter}: a widget failed to render"
+        check_glued_numbers(page, cells, chapter)
 
         boxes = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .knobs-live")
         assert boxes.count() == len(experiments), (

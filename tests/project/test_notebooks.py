@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from notebook_runs import toc_files  # noqa: E402 (Jupyter Book's own reading of _toc.yml)
 
-from tools import solution_cells  # noqa: E402
+from tools import inline_values, solution_cells  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
@@ -142,6 +142,58 @@ def test_gated_solution_code_starts_collapsed(path):
                   if not solution_cells.is_collapsed(nb["cells"][i])]
     assert not open_cells, f"code cells {open_cells} of a gated solution are not collapsed: " \
                            f"make refresh NB={path.relative_to(ROOT)}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=CHAPTER_IDS)
+def test_glued_numbers_are_stored_for_jupyterlab(path):
+    """Every {eval}`name` of the text quotes a name the chapter glues, and the markdown cell
+    stores that glued value for jupyterlab-myst (tools/inline_values.py; ``make refresh``)."""
+    nb = json.loads(path.read_text())
+    stale = [i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"
+             and c.get("metadata", {}).get(inline_values.METADATA, [])
+             != inline_values.expressions_for(c, inline_values.glued_values(nb))]
+    assert not stale, f"markdown cells {stale} do not store their glued numbers: " \
+                      f"make refresh NB={path.relative_to(ROOT)}"
+    assert not any("{glue:text}" in source(c) for c in nb["cells"]), \
+        "the text quotes glued numbers as {eval}`name` (JupyterLab cannot show {glue:text})"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=CHAPTER_IDS)
+def test_no_glued_name_is_also_a_variable_of_the_chapter(path):
+    """glue binds its name in the kernel for JupyterLab's {eval}: a chapter variable of the same
+    name would be overwritten, or shown in the text instead of the glued value."""
+    import ast
+
+    keys, names = set(), set()
+    for c in cells(path):
+        if c["cell_type"] == "code":
+            keys |= set(re.findall(r'glue\("([^"{}]+)"', source(c)))
+            tree = ast.parse(source(c))
+            names |= {n.id for n in ast.walk(tree)
+                      if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            names |= {n.name for n in ast.walk(tree)
+                      if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    assert not keys & names, f"glued names that are also variables: {sorted(keys & names)}"
+
+
+def test_inline_values_are_the_glued_bundles():
+    glued = {"output_type": "display_data", "metadata": {"scrapbook": {"name": "w"}},
+             "data": {"application/papermill.record/text/plain": "'0.50'"}}
+    md = lambda text: {"cell_type": "markdown", "source": text, "metadata": {}}  # noqa: E731
+    nb = {"cells": [{"cell_type": "code", "source": "glue('w', '0.50', display=False)",
+                     "metadata": {}, "outputs": [glued]},
+                    md("w is {eval}`w`, again {eval}` w `."), md("none")]}
+    assert inline_values.store_inline_values(nb) == 1
+    assert nb["cells"][1]["metadata"]["user_expressions"] == [
+        {"expression": "w", "result": {"status": "ok", "data": {"text/plain": "'0.50'"},
+                                       "metadata": {}}}]
+    assert inline_values.store_inline_values(nb) == 0
+    nb["cells"][1]["source"] = "no number"
+    assert inline_values.store_inline_values(nb) == 1
+    assert "user_expressions" not in nb["cells"][1]["metadata"]
+    nb["cells"][2]["source"] = "{eval}`missing`"
+    with pytest.raises(KeyError, match="does not glue"):
+        inline_values.store_inline_values(nb)
 
 
 def test_gated_solution_cells_are_found_and_collapsed():

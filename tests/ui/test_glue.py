@@ -36,9 +36,30 @@ def test_same_output_as_myst_nb(value, display):
     assert all(k.startswith("application/papermill.record/") != display for k in data)
 
 
-def test_a_name_is_required():
-    with pytest.raises(TypeError, match="non-empty string name"):
-        knobs_glue("", 1)
+@pytest.mark.parametrize("name", ["", "ch2-mean", "2nd", "a b", 3])
+def test_a_name_is_a_python_identifier(name):
+    with pytest.raises(TypeError, match="Python identifier"):
+        knobs_glue(name, 1)
+
+
+def test_the_name_is_bound_in_the_notebook_for_jupyterlab_to_evaluate():
+    shell = InteractiveShell.instance()
+    shell.user_ns.pop("ch0_value", None)
+    published(knobs_glue, "ch0_value", "0.125", display=False)
+    assert shell.user_ns["ch0_value"] == "0.125"
+    # what jupyterlab-myst asks the kernel for an inline {eval}`ch0_value`: the glued bundle
+    reply = shell.user_expressions({"0": "ch0_value"})["0"]
+    assert reply["status"] == "ok" and reply["data"] == {"text/plain": "'0.125'"}
+    published(knobs_glue, "ch0_value", "0.25", display=False)  # a cell run again glues again
+    assert shell.user_ns["ch0_value"] == "0.25"
+
+
+def test_a_name_the_notebook_already_uses_is_refused():
+    shell = InteractiveShell.instance()
+    shell.user_ns["worst"] = 17  # the chapter's own variable
+    with pytest.raises(ValueError, match="'worst' is already a variable of this notebook"):
+        knobs_glue("worst", "0.02", display=False)
+    assert shell.user_ns["worst"] == 17
 
 
 def test_imports_none_of_the_build_machinery():

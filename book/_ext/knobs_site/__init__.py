@@ -31,16 +31,20 @@ them to Sphinx's events.
    (``knobs.__version__``), read at build time.
 6. **A teacher's JupyterHub** (``hub``). The launch menu offers a JupyterHub only when the site
    is built with ``KNOBS_JUPYTERHUB_URL`` set (the one place a hub is named).
+7. **Colab** (``colab``): the launch button opens the chapter's Colab edition (``colab/``).
+8. **Glued numbers in the text** (``glued``): ``{eval}`name``` quotes the value the page's code
+   glued under ``name``, on the website as in JupyterLab.
 """
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import assets, components, figures, footer, frames, hub, metadata, theme
+from . import assets, colab, components, figures, footer, frames, glued, hub, metadata, theme
 
 
 def setup(app: Sphinx) -> dict:
+    glued.add_role(app)
     app.connect("config-inited", assets.use_vendored_assets, priority=400)
     app.connect("config-inited", hub.apply_hub, priority=400)
     app.connect("config-inited", theme.theme_options, priority=400)
@@ -54,5 +58,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", components.page_scripts, priority=900)
     app.connect("html-page-context", metadata.page_description, priority=900)
     app.connect("html-page-context", figures.page_assets, priority=900)
+    app.connect("html-page-context", colab.colab_edition_button, priority=900)
     app.connect("build-finished", metadata.write_root_redirect, priority=400)
     return {"version": frames.VERSION, "parallel_read_safe": True, "parallel_write_safe": False}

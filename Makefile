@@ -8,7 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record colab
+.PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record colab \
+        catalogs
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +20,10 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 vendor: $(STAMP)  ## npm ci in vendor/ when stale (package-lock.json), copy the site's files to vendor/build/
 	$(BIN)/python tools/vendor_assets.py
 
-html: $(STAMP) vendor
+html: $(STAMP) vendor  ## both editions: English in _build/html, Chinese in _build/html/zh_CN
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
-	@echo "Website built: open _build/html/index.html"
+	$(BIN)/python -m tools.i18n build
+	@echo "Website built: open _build/html/index.html (中文: _build/html/zh_CN/index.html)"
 
 test: $(STAMP) vendor lint
 	$(BIN)/python -m pytest
@@ -37,6 +39,9 @@ portability: $(STAMP)  ## the notebooks under other BLAS kernels / threads / SIM
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+catalogs: $(STAMP)  ## after changing English text: update locales/zh_CN (then translate what is new)
+	$(BIN)/python -m tools.i18n catalogs
 
 colab: $(STAMP)  ## the Colab edition of every chapter (plain Markdown, solutions closed) in colab/
 	$(BIN)/python -m tools.colab_variant

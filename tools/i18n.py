@@ -56,13 +56,13 @@ NOT_PROSE = [
 
 
 def has_prose(msgid: str) -> bool:
-    """Whether a message has words to translate (three letters in a row outside math/code)."""
+    """Whether a message has words to translate (two letters in a row outside math/code)."""
     if msgid.startswith("\n") or msgid.lstrip().startswith("\\begin"):  # a display equation
         return False
     text = msgid
     for pattern in NOT_PROSE:
         text = pattern.sub(" ", text)
-    return re.search(r"[A-Za-z]{3,}", text) is not None
+    return re.search(r"[A-Za-z]{2,}", text) is not None
 
 
 def own_text(page: pathlib.Path) -> str:
@@ -165,12 +165,54 @@ def lint(path: pathlib.Path) -> list[str]:
     return found
 
 
-def extract() -> None:
-    """Sphinx's gettext builder over the book: one template per page in ``TEMPLATES``."""
-    shutil.rmtree(TEMPLATES, ignore_errors=True)
+def extract(out: pathlib.Path = POT_BUILD) -> pathlib.Path:
+    """Sphinx's gettext builder over the book: one template per page; returns their folder."""
+    templates = out / "_build" / "gettext"
+    shutil.rmtree(templates, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
-                    "--custom-builder", "gettext", "--path-output", str(POT_BUILD)],
+                    "--custom-builder", "gettext", "--path-output", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
+    return templates
+
+
+def stale(templates: pathlib.Path, catalogs_dir: pathlib.Path = CATALOGS) -> list[str]:
+    """Where the catalogs no longer match the English text: a page without a catalog (or the
+    reverse), a message of the text missing from its catalog, or one the text no longer has."""
+    found = []
+    pages = {p.relative_to(templates).with_suffix("") for p in templates.rglob("*.pot")}
+    have = {p.relative_to(catalogs_dir).with_suffix("") for p in catalogs_dir.rglob("*.po")}
+    found += [f"{page}: no catalog (make catalogs)" for page in sorted(pages - have)]
+    found += [f"{page}: a catalog for no page" for page in sorted(have - pages)]
+    for page in sorted(pages & have):
+        want = {m.id for m in read(templates / f"{page}.pot") if m.id}
+        got = {m.id for m in read(catalogs_dir / f"{page}.po") if m.id}
+        found += [f"{page}: the English text has {m[:70]!r}, the catalog has not (make catalogs, "
+                  "then translate it)" for m in sorted(want - got)]
+        found += [f"{page}: the catalog has {m[:70]!r}, the English text no longer has "
+                  "(make catalogs)" for m in sorted(got - want)]
+    return found
+
+
+def statistics(path: pathlib.Path) -> dict[str, int]:
+    """``msgfmt --statistics``: translated, fuzzy and untranslated messages of a catalog."""
+    out = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(path)],
+                         capture_output=True, text=True, check=True).stderr
+    counts = {kind: 0 for kind in ("translated", "fuzzy", "untranslated")}
+    for number, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated) messages?", out):
+        counts[kind] = int(number)
+    return counts
+
+
+def check() -> list[str]:
+    """Every reason the Chinese edition is not complete and current (empty when it is)."""
+    found = stale(extract())
+    for path in sorted(CATALOGS.rglob("*.po")):
+        counts = statistics(path)
+        if counts["fuzzy"] or counts["untranslated"]:
+            found.append(f"{path.relative_to(ROOT)}: {counts['fuzzy']} fuzzy, "
+                         f"{counts['untranslated']} untranslated messages")
+        found += lint(path)
+    return found
 
 
 def read(path: pathlib.Path):
@@ -184,10 +226,17 @@ def write(path: pathlib.Path, catalog) -> None:
 
 
 def fill_kept(path: pathlib.Path) -> int:
-    """Fill the messages kept in English with themselves; return how many were filled."""
+    """Fill the messages kept in English with themselves (and empty those this rule no longer
+    keeps); return how many changed."""
     catalog, filled = read(path), 0
     for message in catalog:
-        if not message.id or message.string:
+        if not message.id:
+            continue
+        was_kept = any(c.startswith(KEPT_COMMENT) for c in message.auto_comments)
+        if was_kept and not kept_in_english(path, message.id):
+            message.string, message.auto_comments = "", []
+            filled += 1
+        if message.string:
             continue
         why = kept_in_english(path, message.id)
         if why:
@@ -210,13 +259,64 @@ def catalogs() -> None:
         fill_kept(path)
 
 
+# The Chinese edition's settings on top of _config.yml (the only differences between editions)
+EDITION = {
+    "title": "权重与偏置：神经元的两个旋钮",
+    "sphinx": {"config": {
+        "language": LANGUAGE,
+        "numfig_format": {"figure": "图 %s", "table": "表 %s", "code-block": "代码 %s",
+                          "section": "第 %s 节"},
+    }},
+}
+
+
+def _merged(base: dict, top: dict) -> dict:
+    merged = dict(base)
+    for key, value in top.items():
+        merged[key] = (_merged(base[key], value) if isinstance(value, dict)
+                       and isinstance(base.get(key), dict) else value)
+    return merged
+
+
+def edition_config() -> pathlib.Path:
+    """``_config.yml`` with the Chinese edition's settings, written under ``_build/``."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    # Jupyter Book reads these paths relative to the configuration file: make them absolute
+    config["sphinx"]["local_extensions"] = {
+        name: str(ROOT / folder) for name, folder in config["sphinx"]["local_extensions"].items()}
+    config["bibtex_bibfiles"] = [str(ROOT / p) for p in config["bibtex_bibfiles"]]
+    config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
+    path = ROOT / "_build" / f"_config.{LANGUAGE}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(_merged(config, EDITION), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build(extra: list[str] | None = None) -> pathlib.Path:
+    """Build the Chinese site and copy it to ``_build/html/zh_CN/``; return that folder."""
+    subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--config",
+                    str(edition_config()), "--path-output", str(EDITION_BUILD), *(extra or [])],
+                   check=True)
+    target = SITE / LANGUAGE
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(EDITION_BUILD / "_build" / "html", target)
+    return target
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["catalogs", "lint"])
+    parser.add_argument("command", choices=["catalogs", "check", "lint", "build"])
     parser.add_argument("paths", nargs="*", type=pathlib.Path, help="lint: catalogs (default all)")
     args = parser.parse_args(argv)
     if args.command == "catalogs":
         catalogs()
+    elif args.command == "check":
+        found = check()
+        print("\n".join(found) or "the Chinese catalogs are complete and current")
+        return 1 if found else 0
+    elif args.command == "build":
+        build(["--all", "-W", "-n", "--keep-going"])
     elif args.command == "lint":
         paths = [p.resolve() for p in args.paths] or sorted(CATALOGS.rglob("*.po"))
         found = [line for path in paths for line in lint(path)]

@@ -32,7 +32,9 @@ them to Sphinx's events.
 6. **A teacher's JupyterHub** (``hub``). The launch menu offers a JupyterHub only when the site
    is built with ``KNOBS_JUPYTERHUB_URL`` set (the one place a hub is named).
 7. **Colab** (``colab``): the launch button opens the chapter's Colab edition (``colab/``).
-8. **Glued numbers in the text** (``glued``): ``{eval}`name``` quotes the value the page's code
+8. **Two editions** (``language``): every page links to its counterpart in the other
+   language (English in ``_build/html/``, Chinese in ``_build/html/zh_CN/``, ``tools/i18n.py``).
+9. **Glued numbers in the text** (``glued``): ``{eval}`name``` quotes the value the page's code
    glued under ``name``, on the website as in JupyterLab.
 """
 
@@ -40,7 +42,8 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import assets, colab, components, figures, footer, frames, glued, hub, metadata, theme
+from . import (assets, colab, components, figures, footer, frames, glued, hub, language, metadata,
+               theme)
 
 
 def setup(app: Sphinx) -> dict:
@@ -49,6 +52,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", hub.apply_hub, priority=400)
     app.connect("config-inited", theme.theme_options, priority=400)
     app.connect("config-inited", footer.add_footer, priority=400)
+    app.connect("config-inited", language.header_slot, priority=400)
     app.add_css_file("knobs-site.css")
     app.connect("env-updated", frames.precompute_frames)
     app.connect("doctree-resolved", components.replace_live_widgets)
@@ -59,5 +63,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", metadata.page_description, priority=900)
     app.connect("html-page-context", figures.page_assets, priority=900)
     app.connect("html-page-context", colab.colab_edition_button, priority=900)
+    app.connect("html-page-context", language.language_link, priority=400)  # before the theme drops empty templates
     app.connect("build-finished", metadata.write_root_redirect, priority=400)
     return {"version": frames.VERSION, "parallel_read_safe": True, "parallel_write_safe": False}

@@ -106,10 +106,14 @@ def compute_frames(experiment, cache: pathlib.Path, fingerprint: str) -> Frames:
     return Frames(experiment, labels, reports, images, default_index, key)
 
 
+# The frames do not depend on the edition: the English and the Chinese builds share one cache
+CACHE = pathlib.Path(__file__).resolve().parents[3] / "_build" / "knobs-frames"
+
+
 def _frame_cache(app: Sphinx) -> tuple[pathlib.Path, str]:
     if not hasattr(app, "_knobs_fingerprint"):
         app._knobs_fingerprint = _engine_fingerprint()
-    return pathlib.Path(app.doctreedir) / "knobs-frames", app._knobs_fingerprint
+    return CACHE, app._knobs_fingerprint
 
 
 def _compute_into_cache(name: str, cache: pathlib.Path, fingerprint: str) -> float:

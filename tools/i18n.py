@@ -13,6 +13,10 @@ message of the English text or keeps one it no longer has, or when ``msgfmt --st
 counts a fuzzy or untranslated message (``sphinx-intl stat`` would count fuzzy ones as
 translated). A change to an English sentence therefore needs its translation in the same change.
 
+Glued values that are words rather than numbers (a conclusion the chapter's code computed,
+such as "one standard error") are added to their page's template and translated like its prose;
+the website looks them up in the page's catalog when it pastes them.
+
 Two kinds of message are filled in here rather than translated, and say so in a comment:
 messages with nothing to translate (display math, code, a bare citation) and, on the engine
 reference (``book/api.md``), the docstrings that autodoc inserts: the API stays English, as its
@@ -165,13 +169,51 @@ def lint(path: pathlib.Path) -> list[str]:
     return found
 
 
+GLUED_WORDS = re.compile(r"[a-z]{2,}")  # "one standard error", not "3.61 GB" (knobs_site.glued)
+
+
+def glued_text(notebook: pathlib.Path) -> dict[str, str]:
+    """The glued values a notebook's text quotes that are words (such as "one standard error"),
+    not numbers: name -> the text the website shows. They are translated like its prose
+    (``book/_ext/knobs_site/glued.py`` looks them up in the page's catalog)."""
+    import nbformat
+
+    from tools.colab_variant import glue_text
+    from tools.inline_values import glued_values, quoted_names
+
+    nb = nbformat.read(notebook, as_version=4)
+    values = glued_values(nb)
+    names = quoted_names("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
+    shown = {name: glue_text(name, values) for name in names}
+    return {name: text for name, text in shown.items() if GLUED_WORDS.search(text)}
+
+
+def add_glued_text(templates: pathlib.Path) -> int:
+    """Append each notebook page's worded glued values to its template; return how many."""
+    added = 0
+    for template in sorted(templates.rglob("*.pot")):
+        notebook = ROOT / template.relative_to(templates).with_suffix(".ipynb")
+        if not notebook.exists():
+            continue
+        catalog = read(template)
+        for name, text in glued_text(notebook).items():
+            if text not in catalog:
+                catalog.add(text, auto_comments=[f"glued value {name}: computed by the "
+                                                 "chapter's code, quoted with {eval}"])
+                added += 1
+        write(template, catalog)
+    return added
+
+
 def extract(out: pathlib.Path = POT_BUILD) -> pathlib.Path:
-    """Sphinx's gettext builder over the book: one template per page; returns their folder."""
+    """Sphinx's gettext builder over the book: one template per page, with the page's worded
+    glued values (``add_glued_text``); returns their folder."""
     templates = out / "_build" / "gettext"
     shutil.rmtree(templates, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
                     "--custom-builder", "gettext", "--path-output", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
+    add_glued_text(templates)
     return templates
 
 
@@ -229,6 +271,9 @@ def fill_kept(path: pathlib.Path) -> int:
     """Fill the messages kept in English with themselves (and empty those this rule no longer
     keeps); return how many changed."""
     catalog, filled = read(path), 0
+    if catalog.obsolete:  # sentences the text no longer has: the catalog holds the text's own
+        catalog.obsolete.clear()
+        filled += 1
     for message in catalog:
         if not message.id:
             continue

@@ -13,9 +13,10 @@ message of the English text or keeps one it no longer has, or when ``msgfmt --st
 counts a fuzzy or untranslated message (``sphinx-intl stat`` would count fuzzy ones as
 translated). A change to an English sentence therefore needs its translation in the same change.
 
-Glued values that are words rather than numbers (a conclusion the chapter's code computed,
-such as "one standard error") are added to their page's template and translated like its prose;
-the website looks them up in the page's catalog when it pastes them.
+Two texts of a notebook page are not extracted by Sphinx and are added to its template here:
+glued values that are words rather than numbers (a conclusion the chapter's code computed, such
+as "one standard error") and the alt texts of its figures. They are translated like its prose;
+the website looks them up in the page's catalog (``book/_ext/knobs_site/translation.py``).
 
 Two kinds of message are filled in here rather than translated, and say so in a comment:
 messages with nothing to translate (display math, code, a bare citation) and, on the engine
@@ -169,13 +170,14 @@ def lint(path: pathlib.Path) -> list[str]:
     return found
 
 
-GLUED_WORDS = re.compile(r"[a-z]{2,}")  # "one standard error", not "3.61 GB" (knobs_site.glued)
+WORDS = re.compile(r"[a-z]{2,}")  # "one standard error", not "3.61 GB" (knobs_site.translation)
 
 
-def glued_text(notebook: pathlib.Path) -> dict[str, str]:
-    """The glued values a notebook's text quotes that are words (such as "one standard error"),
-    not numbers: name -> the text the website shows. They are translated like its prose
-    (``book/_ext/knobs_site/glued.py`` looks them up in the page's catalog)."""
+def page_texts(notebook: pathlib.Path) -> dict[str, str]:
+    """What a notebook page shows that Sphinx's gettext does not extract, when it is words: the
+    glued values its text quotes (such as "one standard error") and its figures' alt texts.
+    Text -> where it comes from. ``book/_ext/knobs_site/translation.py`` looks them up in the
+    page's catalog."""
     import nbformat
 
     from tools.colab_variant import glue_text
@@ -184,22 +186,26 @@ def glued_text(notebook: pathlib.Path) -> dict[str, str]:
     nb = nbformat.read(notebook, as_version=4)
     values = glued_values(nb)
     names = quoted_names("\n".join(c.source for c in nb.cells if c.cell_type == "markdown"))
-    shown = {name: glue_text(name, values) for name in names}
-    return {name: text for name, text in shown.items() if GLUED_WORDS.search(text)}
+    found = {glue_text(name, values): f"glued value {name}: computed by the chapter's code"
+             for name in names}
+    for cell in nb.cells:
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
+        if alt:
+            found.setdefault(alt, "alt text of a figure (cell metadata mystnb.image.alt)")
+    return {text: why for text, why in found.items() if WORDS.search(text)}
 
 
-def add_glued_text(templates: pathlib.Path) -> int:
-    """Append each notebook page's worded glued values to its template; return how many."""
+def add_page_texts(templates: pathlib.Path) -> int:
+    """Append each notebook page's ``page_texts`` to its template; return how many."""
     added = 0
     for template in sorted(templates.rglob("*.pot")):
         notebook = ROOT / template.relative_to(templates).with_suffix(".ipynb")
         if not notebook.exists():
             continue
         catalog = read(template)
-        for name, text in glued_text(notebook).items():
+        for text, why in page_texts(notebook).items():
             if text not in catalog:
-                catalog.add(text, auto_comments=[f"glued value {name}: computed by the "
-                                                 "chapter's code, quoted with {eval}"])
+                catalog.add(text, auto_comments=[why])
                 added += 1
         write(template, catalog)
     return added
@@ -207,13 +213,13 @@ def add_glued_text(templates: pathlib.Path) -> int:
 
 def extract(out: pathlib.Path = POT_BUILD) -> pathlib.Path:
     """Sphinx's gettext builder over the book: one template per page, with the page's worded
-    glued values (``add_glued_text``); returns their folder."""
+    glued values and alt texts (``add_page_texts``); returns their folder."""
     templates = out / "_build" / "gettext"
     shutil.rmtree(templates, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
                     "--custom-builder", "gettext", "--path-output", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
-    add_glued_text(templates)
+    add_page_texts(templates)
     return templates
 
 

@@ -33,7 +33,8 @@ them to Sphinx's events.
    is built with ``KNOBS_JUPYTERHUB_URL`` set (the one place a hub is named).
 7. **Colab** (``colab``): the launch button opens the chapter's Colab edition (``colab/``).
 8. **Two editions** (``language``): every page links to its counterpart in the other
-   language (English in ``_build/html/``, Chinese in ``_build/html/zh_CN/``, ``tools/i18n.py``).
+   language (English in ``_build/html/``, Chinese in ``_build/html/zh_CN/``, ``tools/i18n.py``);
+   a translated edition also translates what Sphinx's i18n does not reach (``translation``).
 9. **Glued numbers in the text** (``glued``): ``{eval}`name``` quotes the value the page's code
    glued under ``name``, on the website as in JupyterLab.
 """
@@ -43,11 +44,12 @@ from __future__ import annotations
 from sphinx.application import Sphinx
 
 from . import (assets, colab, components, figures, footer, frames, glued, hub, language, metadata,
-               theme)
+               theme, translation)
 
 
 def setup(app: Sphinx) -> dict:
     glued.add_role(app)
+    translation.setup_translation(app)
     app.connect("config-inited", assets.use_vendored_assets, priority=400)
     app.connect("config-inited", hub.apply_hub, priority=400)
     app.connect("config-inited", theme.theme_options, priority=400)

@@ -20,9 +20,8 @@ number in every place the book is read:
 
 A name that the page does not glue is a build warning (an error under ``-W``).
 
-In a translated edition a glued value that is words, not a number (a conclusion the chapter's
-code computed, such as "one standard error"), is looked up in the page's catalog, where
-``tools/i18n.py`` put it; one without a translation is a build warning.
+In a translated edition a glued value that is words, not a number, is translated from the
+page's catalog (``translation.py``).
 """
 
 from __future__ import annotations
@@ -31,16 +30,10 @@ import pathlib
 import re
 
 from docutils import nodes
-from sphinx.locale import init as init_locale
-from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.util import logging
-from sphinx.util.i18n import docname_to_domain
 from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref, glue_warning
 from myst_nb.ext.utils import RoleBase
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-WORDS = re.compile(r"[a-z]{2,}")  # tools.i18n.GLUED_WORDS: "one standard error", not "3.61 GB"
-LOGGER = logging.getLogger(__name__)
 
 
 class GluedText(RoleBase):
@@ -62,33 +55,6 @@ class GluedText(RoleBase):
         return [ref], []
 
 
-class TranslateGluedText(SphinxPostTransform):
-    """A translated edition: worded glued values from the page's catalog."""
-
-    default_priority = 6  # after myst-nb pastes them (ReplacePendingGlueReferences, 5)
-
-    def run(self, **kwargs) -> None:
-        language = self.config.language
-        if not language or language == "en":
-            return
-        dirs = [str(pathlib.Path(self.env.srcdir, d)) for d in self.config.locale_dirs]
-        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
-        catalog, _ = init_locale(dirs, language, domain)
-        for node in list(self.document.findall(nodes.inline)):
-            text = node.astext()
-            if "pasted-text" not in node.get("classes", []) or not WORDS.search(text):
-                continue
-            translated = catalog.gettext(text)
-            if translated == text:
-                LOGGER.warning(f"the glued value {text!r} has no translation in the catalog of "
-                               f"{self.env.docname} (make catalogs, then translate it)",
-                               location=node)
-                continue
-            node.replace(node.children[0], nodes.Text(translated))
-
-
 def add_role(app) -> None:
-    """Replace myst-nb's kernel-evaluated ``{eval}`` (set up by ``myst_nb``, loaded first), and
-    translate worded glued values in a translated edition."""
+    """Replace myst-nb's kernel-evaluated ``{eval}`` (set up by ``myst_nb``, loaded first)."""
     app.add_role("eval", GluedText(), override=True)
-    app.add_post_transform(TranslateGluedText)

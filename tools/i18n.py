@@ -89,6 +89,7 @@ def kept_in_english(catalog_path: pathlib.Path, msgid: str) -> str | None:
 ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]*)`")
 TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.S)
 MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+PLACEHOLDER = re.compile(r"%\(\w+\)s")  # a template message's (knobs-footer.html)
 CODE = re.compile(r"(?<!\})``?[^`]+``?")
 GLOSSARY = ROOT / "book" / "glossary.md"
 
@@ -126,6 +127,8 @@ def problems(msgid: str, msgstr: str, terms: dict[str, str]) -> list[str]:
         found.append("math differs from the English text's")
     if sorted(CODE.findall(ROLE.sub("", msgid))) != sorted(CODE.findall(ROLE.sub("", msgstr))):
         found.append("code spans differ from the English text's")
+    if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr)):
+        found.append("placeholders (%(name)s) differ from the English text's")
     english = [(m["name"], m["text"]) for m in ROLE.finditer(msgid)]
     chinese = [(m["name"], m["text"]) for m in ROLE.finditer(msgstr)]
     fixed = ("eval", "cite", "cite:p", "cite:t", "doc", "ref", "numref")
@@ -246,7 +249,9 @@ def statistics(path: pathlib.Path) -> dict[str, int]:
     out = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(path)],
                          capture_output=True, text=True, check=True).stderr
     counts = {kind: 0 for kind in ("translated", "fuzzy", "untranslated")}
-    for number, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated) messages?", out):
+    # "75 translated messages, 1 fuzzy translation, 2 untranslated messages."
+    for number, kind in re.findall(r"(\d+) (translated|fuzzy|untranslated) (?:message|translation)",
+                                   out):
         counts[kind] = int(number)
     return counts
 
@@ -317,6 +322,8 @@ EDITION = {
         "language": LANGUAGE,
         "numfig_format": {"figure": "图 %s", "table": "表 %s", "code-block": "代码 %s",
                           "section": "第 %s 节"},
+        # sphinx-togglebutton's hints are settings, not messages
+        "togglebutton_hint": "点击显示", "togglebutton_hint_hide": "点击隐藏",
     }},
 }
 

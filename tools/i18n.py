@@ -1,7 +1,8 @@
 """The Chinese edition: gettext catalogs kept in step with the English text, and its build.
 
-    python -m tools.i18n catalogs   # extract the English messages, update locales/zh_CN (make catalogs)
+    python -m tools.i18n catalogs   # the English messages into locales/zh_CN (make catalogs)
     python -m tools.i18n check      # fail on a stale, fuzzy or untranslated catalog (make test)
+    python -m tools.i18n lint       # a translation's math, code, roles and glossary terms
     python -m tools.i18n build      # the Chinese site into _build/html/zh_CN/ (make html)
 
 The English text is the source. Sphinx's gettext builder extracts every message a reader reads

@@ -86,7 +86,8 @@ def test_the_glossary_page_uses_its_own_chinese_terms():
 def test_the_lint_finds_a_broken_translation(english, chinese, problem):
     assert any(problem in p for p in i18n.problems(english, chinese, i18n.glossary_terms()))
     good = i18n.problems("The {term}`bias` moves $z$ by {eval}`ch2_mean`.",
-                         "{term}`偏置 <bias>` 使 $z$ 移动 {eval}`ch2_mean`。", i18n.glossary_terms())
+                         "{term}`偏置 <bias>` 使 $z$ 移动 {eval}`ch2_mean`。",
+                         i18n.glossary_terms())
     assert good == []
 
 

@@ -43,8 +43,20 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from . import (assets, colab, components, figures, footer, frames, glued, hub, language, metadata,
-               theme, translation)
+from . import (
+    assets,
+    colab,
+    components,
+    figures,
+    footer,
+    frames,
+    glued,
+    hub,
+    language,
+    metadata,
+    theme,
+    translation,
+)
 
 
 def setup(app: Sphinx) -> dict:
@@ -65,7 +77,8 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", metadata.page_description, priority=900)
     app.connect("html-page-context", figures.page_assets, priority=900)
     app.connect("html-page-context", colab.colab_edition_button, priority=900)
+    # before pydata-sphinx-theme drops the templates that render empty (priority 500)
     app.connect("html-page-context", footer.page_footer, priority=400)
-    app.connect("html-page-context", language.language_link, priority=400)  # before the theme drops empty templates
+    app.connect("html-page-context", language.language_link, priority=400)
     app.connect("build-finished", metadata.write_root_redirect, priority=400)
     return {"version": frames.VERSION, "parallel_read_safe": True, "parallel_write_safe": False}

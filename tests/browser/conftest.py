@@ -1,8 +1,8 @@
 """Fixtures for the website tests: the built site, a loopback server, Debian's Chromium.
 
 The site is the one ``tests/project/test_book_build.py`` builds earlier in the same run (these
-tests are moved after it); if that test did not run in this session, the ``site`` fixture builds
-the book itself, so ``pytest tests/browser`` works on a fresh clone too. Set
+tests are moved after it), both editions; if that test did not run in this session, the ``site``
+fixture builds them itself, so ``pytest tests/browser`` works on a fresh clone too. Set
 ``KNOBS_REUSE_SITE=1`` to test an existing ``_build/html`` as it is (quick iterations on the tests
 themselves).
 
@@ -30,12 +30,25 @@ ARTIFACTS = ROOT / "test-artifacts"
 SESSION_START = time.time()
 
 
-def toc_pages() -> list[str]:
-    """Every page of _toc.yml as its HTML path, in reading order."""
+# The two editions (tools/i18n.py): English at the site's root, Chinese in zh_CN/
+EDITIONS = {"en": "", "zh_CN": "zh_CN/"}
+
+
+def toc_pages(editions=tuple(EDITIONS)) -> list[str]:
+    """Every page of _toc.yml as its HTML path, in reading order, in each edition."""
     from sphinx_external_toc.parsing import parse_toc_yaml
 
     site_map = parse_toc_yaml(ROOT / "_toc.yml")
-    return [f"{docname}.html" for docname in site_map]
+    return [f"{EDITIONS[e]}{docname}.html" for e in editions for docname in site_map]
+
+
+def source_page(path: str) -> str:
+    """A page of either edition -> the English page, whose source is ``ROOT / page``."""
+    return path.removeprefix(EDITIONS["zh_CN"])
+
+
+def edition_of(path: str) -> str:
+    return "zh_CN" if path.startswith(EDITIONS["zh_CN"]) else "en"
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -57,6 +70,9 @@ def site() -> pathlib.Path:
         jb = pathlib.Path(sys.executable).parent / "jupyter-book"
         result = subprocess.run([str(jb), "build", "--all", "-W", "-n", "--keep-going",
                                  str(ROOT)], capture_output=True, text=True, cwd=ROOT)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+        result = subprocess.run([sys.executable, "-m", "tools.i18n", "build"],
+                                capture_output=True, text=True, cwd=ROOT)
         assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert index.exists(), "no built site in _build/html"
     return HTML

@@ -6,14 +6,14 @@ per CSS pixel; on a 390 px phone a figure scaled down to the column opens at ful
 from __future__ import annotations
 
 import pytest
-from conftest import toc_pages
+from conftest import source_page, toc_pages
 
 from knobs.ui.plotting import DENSITY
 from knobs_site.figures import FIGURES
 
 pytestmark = pytest.mark.browser
 
-CHAPTERS = [p for p in toc_pages() if p.startswith("book/part")]
+CHAPTERS = [p for p in toc_pages() if source_page(p).startswith("book/part")]
 
 MEASURE = """async (selector) => {
   const figures = [...document.querySelectorAll(selector)];

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pathlib
 
 import pytest
-from conftest import ROOT, toc_pages
+from conftest import EDITIONS, ROOT, toc_pages
 from test_site_pages import WAIT_FOR_MATH, Visit, open_page
 
 import knobs
@@ -17,7 +17,8 @@ pytestmark = pytest.mark.browser
 PAGES = toc_pages()
 WIDTHS = [390, 900, 1280]
 NARROW = [390, 900]   # below the themes' 992 px breakpoint the navigation is a dialog
-CHAPTER, NEXT = "book/part1/01-two-knobs.html", "book/part1/02-statistics-of-z.html"
+CHAPTERS = {e: f"{prefix}book/part1/01-two-knobs.html" for e, prefix in EDITIONS.items()}
+NEXT = "book/part1/02-statistics-of-z.html"
 
 SIDEWAYS = """() => {
   const e = document.scrollingElement;
@@ -63,11 +64,14 @@ def test_no_page_scrolls_sideways(widths_seen, width, path):
 
 
 @pytest.mark.parametrize("width", NARROW)
-def test_phone_and_tablet_readers_open_the_navigation_and_follow_a_link(browser, server, width):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_phone_and_tablet_readers_open_the_navigation_and_follow_a_link(browser, server, edition,
+                                                                        width):
     """The article header's toggle opens the navigation (pydata-sphinx-theme #2451 made it
     do nothing: knobs_site.theme) and a link in it leads to its page."""
-    visit = Visit(CHAPTER)
-    context, page = visit_at(browser, server, CHAPTER, width, visit)
+    chapter = CHAPTERS[edition]
+    visit = Visit(chapter)
+    context, page = visit_at(browser, server, chapter, width, visit)
     try:
         nav = page.locator("#pst-primary-sidebar-modal")
         assert not nav.is_visible()
@@ -78,17 +82,19 @@ def test_phone_and_tablet_readers_open_the_navigation_and_follow_a_link(browser,
             "() => document.querySelector('#pst-primary-sidebar-modal').open")
         link = nav.locator(f'a[href$="{pathlib.Path(NEXT).name}"]').first
         link.click()   # Playwright waits until it is visible and still
-        page.wait_for_url(f"**/{NEXT}")
+        page.wait_for_url(f"**/{EDITIONS[edition]}{NEXT}")
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
     assert not visit.remote and not visit.failed and not visit.console, visit
 
 
-def test_desktop_readers_hide_and_show_the_navigation(browser, server):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_desktop_readers_hide_and_show_the_navigation(browser, server, edition):
     """At 1280 px the toggle hides the sidebar and brings it back (sphinx-book-theme #865)."""
-    visit = Visit(CHAPTER)
-    context, page = visit_at(browser, server, CHAPTER, 1280, visit)
+    chapter = CHAPTERS[edition]
+    visit = Visit(chapter)
+    context, page = visit_at(browser, server, chapter, 1280, visit)
     try:
         sidebar = page.locator("#pst-primary-sidebar")
         toggle = page.locator(".primary-toggle:visible")
@@ -107,10 +113,12 @@ def test_desktop_readers_hide_and_show_the_navigation(browser, server):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_one_search_box(browser, server, width):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_one_search_box(browser, server, edition, width):
     """One search field or button, not a second one in an empty header above the sidebar."""
-    visit = Visit(CHAPTER)
-    context, page = visit_at(browser, server, CHAPTER, width, visit)
+    chapter = CHAPTERS[edition]
+    visit = Visit(chapter)
+    context, page = visit_at(browser, server, chapter, width, visit)
     try:
         shown = page.locator(".search-button-field:visible, .search-button:visible")
         assert shown.count() == 1, shown.evaluate_all("bs => bs.map(b => b.outerHTML)")
@@ -123,8 +131,8 @@ def test_one_search_box(browser, server, width):
 def test_favicon_and_no_missing_file(browser, server):
     """A favicon is declared and served; the browser asks for no file that is not there
     (without one, Chromium asked every page for /favicon.ico: a 404)."""
-    visit = Visit(CHAPTER)
-    context, page = open_page(browser, server, CHAPTER, visit)
+    visit = Visit(CHAPTERS["en"])
+    context, page = open_page(browser, server, CHAPTERS["en"], visit)
     try:
         href = page.eval_on_selector("link[rel~=icon]", "l => l.href")
         response = page.request.get(href)
@@ -136,10 +144,12 @@ def test_favicon_and_no_missing_file(browser, server):
     assert not server.not_found, f"the server answered 404 for {server.not_found}"
 
 
-def test_footer_names_the_license_and_the_engine_version(browser, server):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_footer_names_the_license_and_the_engine_version(browser, server, edition):
     license_name = (ROOT / "LICENSE").read_text(encoding="utf-8").strip().splitlines()[0]
-    visit = Visit(CHAPTER)
-    context, page = open_page(browser, server, CHAPTER, visit)
+    chapter = CHAPTERS[edition]
+    visit = Visit(chapter)
+    context, page = open_page(browser, server, chapter, visit)
     try:
         footer = page.locator("footer.bd-footer-content").inner_text()
         link = page.locator("footer.bd-footer-content a", has_text=license_name)

@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import HTML as SITE
-from conftest import ROOT, toc_pages
+from conftest import EDITIONS, ROOT, edition_of, source_page, toc_pages
 
 from knobs_site import assets, frames, pages
 from tools import vendor_assets
@@ -33,13 +33,14 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 def shown_experiments(page: str) -> list:
     """The experiments a page shows, read as the site's extension reads them."""
-    notebook = (ROOT / page).with_suffix(".ipynb")
+    notebook = (ROOT / source_page(page)).with_suffix(".ipynb")
     return pages.notebook_experiments(notebook) if notebook.exists() else []
 
 
 SHOWN = {page: shown_experiments(page) for page in PAGES}
-EXPERIMENTS = [e for page in PAGES for e in SHOWN[page]]
-PAGE_OF = {e.name: page for page in PAGES for e in SHOWN[page]}
+# each kernel-free experiment on its page, in both editions
+CASES = [(page, e) for page in PAGES for e in SHOWN[page]]
+CASE_IDS = [f"{e.name}-{edition_of(page)}" for page, e in CASES]
 
 
 @dataclass
@@ -266,11 +267,11 @@ STATE = """(root) => ({
   alt: root.querySelector('img').alt})"""
 
 
-@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[e.name for e in EXPERIMENTS])
-def test_kernel_free_experiment_follows_its_main_control(browser, server, experiment):
+@pytest.mark.parametrize("path, experiment", CASES, ids=CASE_IDS)
+def test_kernel_free_experiment_follows_its_main_control(browser, server, path, experiment):
     """Keyboard on the slider: figure, numbers, alt text and what a screen reader hears follow,
     matching the engine."""
-    visit = Visit(PAGE_OF[experiment.name])
+    visit = Visit(path)
     context, page = open_page(browser, server, visit.page, visit)
     try:
         root = page.locator(f"#knobs-static-{experiment.name}")
@@ -330,12 +331,13 @@ def wait_until(page, condition, what: str, seconds: float = 15) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=[e.name for e in EXPERIMENTS])
-def test_kernel_free_experiment_moves_without_waiting_for_a_frame(browser, server, experiment):
+@pytest.mark.parametrize("path, experiment", CASES, ids=CASE_IDS)
+def test_kernel_free_experiment_moves_without_waiting_for_a_frame(browser, server, path,
+                                                                  experiment):
     """After load, once the browser is idle, the default's neighbours are fetched (a first
     keyboard step); a pointer over the experiment fetches every frame. Moving the slider then
     shows each frame from memory: not one request more."""
-    visit = Visit(PAGE_OF[experiment.name])
+    visit = Visit(path)
     context, page = open_page(browser, server, visit.page, visit)
     try:
         root = page.locator(f"#knobs-static-{experiment.name}")
@@ -445,7 +447,8 @@ def _widget_test_page(notebook: pathlib.Path) -> str | None:
 </head><body><main>{body}</main></body></html>"""
 
 
-NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").exists()]
+# the notebooks themselves (one per chapter, English): the English pages name them
+NOTEBOOK_PAGES = [p for p in toc_pages(["en"]) if (ROOT / p).with_suffix(".ipynb").exists()]
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PAGES)
@@ -485,15 +488,25 @@ def test_first_visit_follows_the_readers_colour_scheme(browser, server, scheme):
     assert not visit.remote and not visit.failed and not visit.console, visit
 
 
-def test_search_finds_a_chapter(browser, server):
-    visit = Visit("search.html")
-    context, page = open_page(browser, server, "search.html?q=bias", visit)
+@pytest.mark.parametrize("edition, query, chapter", [
+    ("en", "bias", "book/part1/04-bias-activations-regularization.html"),
+    ("en", "layer normalization", "book/part1/05-normalization.html"),
+    # Sphinx's Chinese search segments the words with jieba (pinned in requirements-dev.txt)
+    ("zh_CN", "偏置", "book/part1/04-bias-activations-regularization.html"),
+    ("zh_CN", "层归一化", "book/part1/05-normalization.html"),
+])
+def test_search_finds_the_chapter(browser, server, edition, query, chapter):
+    path = f"{EDITIONS[edition]}search.html?q={query}"
+    visit = Visit(path)
+    context, page = open_page(browser, server, path, visit)
     try:
         page.wait_for_selector("ul.search li a", timeout=20_000)
-        hits = page.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+        hits = [urlsplit(h).path.lstrip("/") for h in
+                page.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")]
     finally:
         context.close()
-    assert any(urlsplit(h).path.lstrip("/") in PAGES for h in hits), hits
+    assert EDITIONS[edition] + chapter in hits, hits
+    assert all(h in PAGES and edition_of(h) == edition for h in hits), hits
     assert not visit.remote and not visit.failed and not visit.console, visit
 
 

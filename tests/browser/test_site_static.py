@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import HTML, ROOT, toc_pages
+from conftest import HTML, ROOT, source_page, toc_pages
 
 from knobs_site import hub
 from tools import vendor_assets
 
 PAGES = toc_pages()
-NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / p).with_suffix(".ipynb").exists()]
+NOTEBOOK_PAGES = [p for p in PAGES if (ROOT / source_page(p)).with_suffix(".ipynb").exists()]
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
@@ -57,7 +57,7 @@ class Page(html.parser.HTMLParser):
 @pytest.fixture(scope="module")
 def parsed(site):
     files = [p for p in site.rglob("*.html")
-             if p.relative_to(site).parts[0] not in ("_static", "_sources")]
+             if not {"_static", "_sources"} & set(p.relative_to(site).parts)]
     return {p.relative_to(site).as_posix(): Page(p.read_text(encoding="utf-8")) for p in files}
 
 
@@ -139,7 +139,7 @@ def test_launch_buttons_and_notebook_download(parsed, path):
     branch = CONFIG["repository"]["branch"]
     buttons = CONFIG["launch_buttons"]
     org_repo = urlsplit(repo).path.strip("/")
-    notebook = path.removesuffix(".html") + ".ipynb"
+    notebook = source_page(path).removesuffix(".html") + ".ipynb"  # both editions: the same
     links = _links(parsed, path)
 
     binder = f"{buttons['binderhub_url']}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{notebook}"

@@ -6,8 +6,8 @@ here in the same catalog, where ``tools/i18n.py`` puts them:
 
 - **worded glued values** (a conclusion the chapter's code computed, such as "one standard
   error"): myst-nb pastes them after Sphinx has translated the page;
-- **the alt text of a notebook's figures** (myst-nb's ``mystnb.image.alt`` cell metadata): an
-  attribute, not text;
+- **the alt text of a notebook's figures** (myst-nb's ``mystnb.image.alt`` cell metadata) that
+  Sphinx did not extract (it translates the alt text of the images it extracted itself);
 - **the navigation's part captions** ("Part I — The net input"): sphinx-external-toc inserts the
   toctrees after Sphinx's translation of the root page.
 
@@ -41,10 +41,16 @@ def page_catalog(app, docname: str):
     return catalog
 
 
+DONE = "knobs_translated"  # a node already translated here (Sphinx may hand it over again)
+# Sphinx's i18n translates the alt text of the images it extracted itself: already Chinese
+TRANSLATED = re.compile(r"[\u3400-\u9fff]")
+
+
 def lookup(catalog, text: str, what: str, docname: str, node) -> str | None:
     """The translation of a worded ``text``, or None (a warning when there is none)."""
-    if not WORDS.search(text):
+    if node.get(DONE) or not WORDS.search(text) or TRANSLATED.search(text):
         return None
+    node[DONE] = True
     result = catalog.gettext(text)
     if result == text:
         LOGGER.warning(f"{what} {text[:60]!r} has no translation in the catalog of {docname} "

@@ -37,6 +37,8 @@ import ast
 import builtins
 import contextlib
 import copy
+import importlib
+import inspect
 import io
 import json
 import logging
@@ -57,6 +59,7 @@ if str(ROOT) not in sys.path:  # run as a script: tools/ imports as a package
 
 from tools.colab_setup import chapter_notebooks, is_setup_cell  # noqa: E402
 from tools.colab_variant import Converter, directives  # noqa: E402
+from tools.solution_cells import gated_code_cells  # noqa: E402
 
 OUT = ROOT / "_build" / "assignments"
 # The hidden tests' inputs for a function: other seeds than the self-check's (ch16._CASES_SEED),
@@ -123,12 +126,15 @@ def read_exercises(path: pathlib.Path, nb) -> list[Exercise]:
     """The chapter's exercises in order, each with its student cell, solution code and text."""
     conv = Converter(path, nb)
     start = exercise_start(nb)
+    in_solutions = set(gated_code_cells(nb))
     found: list[Exercise] = []
-    gated: Exercise | None = None
+    gated: Exercise | None = None     # the exercise whose gated solution is open
     heading: list[str] = []
-    for cell in nb.cells[start:]:
+    for i, cell in enumerate(nb.cells[start:], start):
         if cell.cell_type == "code":
-            if gated is not None:
+            if i in in_solutions:
+                if gated is None:
+                    raise NotGradable(f"{path.name}: cell {i} is in a solution of no exercise")
                 gated.reference.append(_source(cell))
             elif found:
                 found[-1].student.append(_source(cell))
@@ -208,6 +214,8 @@ class StudentCell:
 
 
 def split_student_cell(source: str, module: str, label: str) -> StudentCell:
+    """Split an exercise's code cell into its data, its placeholders and its self-checks (the
+    order every chapter writes them in; another order stops the tool)."""
     tree = ast.parse(source)
     kinds = []
     for stmt in tree.body:
@@ -292,13 +300,20 @@ def hidden_tests(exercise: Exercise, cell: StudentCell, module: str) -> list[str
     function, on the new inputs of every seed in FRESH_SEEDS."""
     tests = []
     for k, call in enumerate(cell.calls, 1):
-        args = ", ".join(ast.unparse(a) for a in call.args)
-        params = sorted({n.id for a in call.args for n in ast.walk(a)
+        values = call.args + [kw.value for kw in call.keywords]
+        args = ", ".join([ast.unparse(a) for a in call.args]
+                         + [f"{kw.arg}={ast.unparse(kw.value)}" for kw in call.keywords])
+        params = sorted({n.id for a in values for n in ast.walk(a)
                          if isinstance(n, ast.Name) and n.id not in KERNEL_NAMES})
         functions = [p for p in params if p in cell.functions]
         header = ('""" # BEGIN TEST CONFIG\nhidden: true\npoints: 1\n""" # END TEST CONFIG\n')
         name = f"test_{exercise.name}_{k}_{call.func.attr}"
         if functions:
+            check = getattr(importlib.import_module(f"knobs.ui.exercises.{module}"),
+                            call.func.attr)
+            if "seed" not in inspect.signature(check).parameters:
+                raise NotGradable(f"{exercise.label}: {module}.{call.func.attr} checks a "
+                                  "function, so it must take seed= (the hidden test's inputs)")
             body = (f"def {name}_on_new_inputs({', '.join(params)}):\n"
                     f"    from knobs.ui.exercises import {module}\n"
                     f"    for seed in {FRESH_SEEDS!r}:\n"

@@ -342,6 +342,8 @@ def _defined(tree: ast.AST) -> set[str]:
             names.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.ClassDef):
             names.add(node.name)
+        elif isinstance(node, ast.arg):     # a function's or lambda's parameter
+            names.add(node.arg)
         elif isinstance(node, ast.Import | ast.ImportFrom):
             names.update((a.asname or a.name).split(".")[0] for a in node.names)
     return names
@@ -353,36 +355,76 @@ def _free(sources: list[str]) -> set[str]:
     return used - set().union(*(_defined(t) for t in trees)) - KERNEL_NAMES
 
 
+def _modules(tree: ast.AST) -> set[str]:
+    """The names that ``import`` statements bind (``np``, ``knobs``, ``accounting``)."""
+    return {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom) for a in node.names}
+
+
+def _base(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _changed(tree: ast.AST, modules: set[str]) -> set[str]:
+    """Names whose object a cell may change without rebinding them: an item or attribute
+    assigned (``model[2].W[...] = 0.5``), or the name handed first to a function whose result
+    is dropped or that runs in a loop (``for ...: knobs.train_step(field, ...)``), a function of
+    a module or a bare one. A call whose result is kept, outside a loop (``fig =
+    budget.draw_trials(result)``), and a method of another object (``ax.plot(x, y)``) do not
+    count: they read, they do not train."""
+    def handed(call) -> set[str]:
+        if isinstance(call, ast.Call) and (isinstance(call.func, ast.Name) or (
+                isinstance(call.func, ast.Attribute) and _base(call.func) in modules)):
+            first = call.args[0] if call.args else None
+            return {first.id} if isinstance(first, ast.Name) else set()
+        return set()
+
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {_base(t) for t in targets if isinstance(t, ast.Attribute | ast.Subscript)}
+        elif isinstance(node, ast.Expr):
+            names |= handed(node.value)
+        elif isinstance(node, ast.For | ast.While):
+            names |= set().union(*(handed(n) for n in ast.walk(node)))
+    return names - {None}
+
+
 def setup_code(nb, start: int, exercises: list[Exercise], module: str) -> list[str]:
     """The chapter's code before its exercises that they need: the imports cell pruned to the
-    names used, and every later cell that defines a name used (with what it needs in turn)."""
+    names used, and every later cell that defines or changes a name used (with what it needs
+    in turn), walking back from the exercises."""
     code = [(i, _source(c)) for i, c in enumerate(nb.cells[:start])
             if c.cell_type == "code" and not is_setup_cell(c)]
+    if not code:
+        return []
     # what the hidden tests read from the notebook is in the student cells' self-check calls
-    sources = [s for e in exercises for s in e.student + e.reference]
-    needed = _free(sources)
+    needed = _free([s for e in exercises for s in e.student + e.reference])
+    imports = ast.parse(code[0][1])
+    modules = _modules(imports)
     chosen: list[str] = []
-    imports_index = code[0][0] if code else None
-    for i, source in reversed(code):
+    for _, source in reversed(code[1:]):
         tree = ast.parse(source)
-        if i == imports_index:
-            kept = []
-            for stmt in tree.body:
-                if isinstance(stmt, ast.Import | ast.ImportFrom):
-                    aliases = [a for a in stmt.names
-                               if (a.asname or a.name).split(".")[0] in needed]
-                    if aliases:
-                        kept.append(ast.unparse(type(stmt)(**{**stmt.__dict__,
-                                                              "names": aliases})))
-                elif _defined(stmt) & needed:
-                    kept.append(ast.get_source_segment(source, stmt, padded=False)
-                                + _trailing_comment(source, stmt))
-                    needed |= _loaded(stmt)
-            chosen.insert(0, "\n".join(kept))
-        elif _defined(tree) & needed:
-            needed = (needed - _defined(tree)) | (_loaded(tree) - KERNEL_NAMES)
+        # the imports cell's names (rng among them) change in many cells; none of it matters
+        changed = _changed(tree, modules) - _defined(imports)
+        if (_defined(tree) | changed) & needed:
+            needed = (needed - _defined(tree)) | _free([source])
             chosen.insert(0, source)
-    return chosen
+    # the imports cell (the chapter's first), statement by statement, from its end
+    source = code[0][1]
+    kept = []
+    for stmt in reversed(ast.parse(source).body):
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            aliases = [a for a in stmt.names if (a.asname or a.name).split(".")[0] in needed]
+            if aliases:
+                kept.insert(0, ast.unparse(type(stmt)(**{**stmt.__dict__, "names": aliases})))
+        elif _defined(stmt) & needed:
+            kept.insert(0, ast.get_source_segment(source, stmt) + _trailing_comment(source, stmt))
+            needed |= _loaded(stmt)
+    return ["\n".join(kept), *chosen]
 
 
 def _trailing_comment(source: str, stmt: ast.stmt) -> str:

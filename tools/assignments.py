@@ -233,7 +233,9 @@ def split_student_cell(source: str, module: str, label: str) -> StudentCell:
     first_p = tree.body[kinds.index("placeholder")].lineno - 1
     first_c = tree.body[kinds.index("check")].lineno - 1
     placeholders = [s for s, k in zip(tree.body, kinds, strict=True) if k == "placeholder"]
-    answers = [name for s in placeholders for name in sorted(_defined(s), key=source.find)]
+    answers = [name for s in placeholders
+               for name in ([s.name] if isinstance(s, ast.FunctionDef)
+                            else sorted(_defined(s), key=source.find))]
     return StudentCell(
         data="\n".join(lines[:first_p]).rstrip(),
         prompt="\n".join(lines[first_p:first_c]).rstrip(),

@@ -7,15 +7,24 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the teacher's grading tools (otter-grader) in their own environment: requirements-grading.txt
+GRADING_VENV  := .venv-grading
+GRADING_STAMP := $(GRADING_VENV)/.installed
 
 .PHONY: html test unit refresh portability lab lint clean lock vendor bench bench-record colab \
-        catalogs
+        catalogs assignments
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $(STAMP)
+
+$(GRADING_STAMP): requirements-grading.txt requirements.txt constraints.txt pyproject.toml
+	$(PYTHON) -m venv $(GRADING_VENV)
+	$(GRADING_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(GRADING_VENV)/bin/python -m pip install --quiet -r requirements-grading.txt -c constraints.txt
+	touch $(GRADING_STAMP)
 
 vendor: $(STAMP)  ## npm ci in vendor/ when stale (package-lock.json), copy the site's files to vendor/build/
 	$(BIN)/python tools/vendor_assets.py
@@ -25,7 +34,7 @@ html: $(STAMP) vendor  ## both editions: English in _build/html, Chinese in _bui
 	$(BIN)/python -m tools.i18n build
 	@echo "Website built: open _build/html/index.html (中文: _build/html/zh_CN/index.html)"
 
-test: $(STAMP) vendor lint
+test: $(STAMP) $(GRADING_STAMP) vendor lint
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)  ## the engine, analysis, studies and ui tests alone: no notebooks, browsers or builds
@@ -42,6 +51,9 @@ lab: $(STAMP)
 
 catalogs: $(STAMP)  ## after changing English text: update locales/zh_CN (then translate what is new)
 	$(BIN)/python -m tools.i18n catalogs
+
+assignments: $(GRADING_STAMP)  ## one graded assignment per chapter in _build/assignments/ (otter-grader), self-graded
+	$(GRADING_VENV)/bin/python tools/assignments.py
 
 colab: $(STAMP)  ## the Colab edition of every chapter (plain Markdown, solutions closed) in colab/
 	$(BIN)/python -m tools.colab_variant
@@ -62,4 +74,4 @@ lock: $(STAMP)  ## regenerate constraints.txt after changing a pin
 	mv constraints.new constraints.txt
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) $(GRADING_VENV)

@@ -48,3 +48,11 @@ def test_copy_groups_with_a_real_difference():
     model = ch07.copies_network()
     model[0].W[3, 0] += 1e-3                     # unit 3 no longer a copy of unit 0
     assert ch07.copy_groups(model) == [[0, 5], [1, 4], [2], [3]]
+
+
+def test_merged_unit_count_is_one_unit_per_group(copies):
+    # units 0, 3, 5 are one group, 1 and 4 another, unit 2 stays alone
+    assert len(ch07.copy_groups(copies)) == 3
+    assert ch07.check_merged_unit_count(3)
+    assert not ch07.check_merged_unit_count(6)
+    assert not ch07.check_merged_unit_count(None)

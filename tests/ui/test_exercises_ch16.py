@@ -50,6 +50,30 @@ def test_ch16_function_checks_accept_right_and_reject_wrong_functions():
     assert not ch16.check_layer_gradients(lambda X, dZ: None)
 
 
+def test_ch16_function_checks_draw_new_cases_from_another_seed():
+    # a "function" that has memorised the self-check's cases (seed 1616) passes it, and fails
+    # the same check on cases drawn from another seed, as an assignment's hidden test draws them
+    seen = {}
+
+    def recording(b):
+        seen[b.tobytes()] = b - b.mean()
+        return b - b.mean()
+
+    assert ch16.check_surviving_bias(recording)
+
+    def memorised(b):
+        return seen.get(b.tobytes(), np.zeros_like(b))
+
+    assert ch16.check_surviving_bias(memorised)
+    assert not ch16.check_surviving_bias(memorised, seed=7)
+    for seed in (7, 8):
+        assert ch16.check_fit_bias(fit_intercept, seed=seed)
+        assert ch16.check_surviving_bias(lambda b: b - b.mean(), seed=seed)
+        assert ch16.check_layer_gradients(lambda X, dZ: (dZ.T @ X, dZ.sum(axis=0)), seed=seed)
+        assert not ch16.check_layer_gradients(lambda X, dZ: (dZ.T @ X, dZ.mean(axis=0)),
+                                              seed=seed)
+
+
 def test_ch16_hessian_check_uses_the_data_it_is_given(rng):
     X = 3.0 + rng.normal(size=(50, 2))
     raw = np.hstack([X, np.ones((50, 1))])

@@ -47,6 +47,12 @@ def merged_weight(model) -> float:
     return float(model[2].W[0, largest].sum())
 
 
+def check_merged_unit_count(answer) -> CheckResult:
+    """How many hidden units ``copies_network()`` has once every group of copies is merged."""
+    return check(answer, len(copy_groups(copies_network())), name="Your number of units",
+                 hint="each group of copies becomes one unit; a unit without copies stays.")
+
+
 def check_merged_weight(answer) -> CheckResult:
     """The outgoing weight, to three decimals, of the merged unit that replaces the largest
     group of copies in ``copies_network()``."""

@@ -46,6 +46,9 @@ SHARING_IMAGE, SHARING_C_IN, SHARING_C_OUT, SHARING_KERNEL, SHARING_STRIDE = 64,
 RECURRENCE_A = (-1.2, -1.0, -0.9, 0.5, 0.99, 1.0, 1.05)
 
 _CASES_SEED = 1616  # the checks' own test cases, independent of the chapter's generator
+# A function's check draws its cases from ``seed``: the reader's self-check uses _CASES_SEED, an
+# assignment's hidden tests (tools/assignments.py) other seeds, so a function that only knows the
+# self-check's cases fails there.
 
 
 def _call(fn, name: str, *args):
@@ -83,9 +86,10 @@ def check_sepsis_bias(answer) -> CheckResult:
                  decimals=3, hint="b + logit(0.03) - logit(0.5), with logit(p) = log(p / (1 - p)).")
 
 
-def check_fit_bias(fn) -> CheckResult:
-    """``fn(z, y)`` returns the maximum-likelihood bias for fixed logits ``z`` and labels ``y``."""
-    rng = np.random.default_rng(_CASES_SEED)
+def check_fit_bias(fn, seed: int = _CASES_SEED) -> CheckResult:
+    """``fn(z, y)`` returns the maximum-likelihood bias for fixed logits ``z`` and labels ``y``
+    (three cases drawn from ``seed``)."""
+    rng = np.random.default_rng(seed)
     cases = []
     for scale, offset, b_true in ((1.0, 0.0, -1.0), (2.5, 1.0, -3.0), (0.5, -2.0, 2.0)):
         z = offset + scale * rng.normal(size=400)
@@ -140,9 +144,10 @@ def check_bn_bias_gradient(answer) -> CheckResult:
                  hint="BatchNorm subtracts the batch mean of every column, and b is in it.")
 
 
-def check_surviving_bias(fn) -> CheckResult:
-    """``fn(b)`` returns the part of ``b`` that LayerNorm does not cancel."""
-    rng = np.random.default_rng(_CASES_SEED)
+def check_surviving_bias(fn, seed: int = _CASES_SEED) -> CheckResult:
+    """``fn(b)`` returns the part of ``b`` that LayerNorm does not cancel (three cases drawn from
+    ``seed``)."""
+    rng = np.random.default_rng(seed)
     cases = []
     for n in (2, 5, 8):
         b = rng.normal(size=n) + rng.normal()
@@ -187,9 +192,10 @@ def check_distinct_units(answer) -> CheckResult:
                  hint="every hidden unit starts the same and receives the same gradient.")
 
 
-def check_layer_gradients(fn) -> CheckResult:
-    """``fn(X, dZ)`` returns ``(dW, db)`` of ``Z = X Wᵀ + b``, with ``dZ`` already divided by m."""
-    rng = np.random.default_rng(_CASES_SEED)
+def check_layer_gradients(fn, seed: int = _CASES_SEED) -> CheckResult:
+    """``fn(X, dZ)`` returns ``(dW, db)`` of ``Z = X Wᵀ + b``, with ``dZ`` already divided by m
+    (three cases drawn from ``seed``)."""
+    rng = np.random.default_rng(seed)
     cases = []
     for m, n_in, n_out in ((1, 3, 2), (5, 4, 3), (32, 6, 1)):
         layer = Linear(n_in, n_out, rng=rng)

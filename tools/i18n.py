@@ -293,10 +293,10 @@ def fill_kept(path: pathlib.Path) -> int:
         if was_kept and not kept_in_english(path, message.id):
             message.string, message.auto_comments = "", []
             filled += 1
-        if message.string:
+        if message.string and "fuzzy" not in message.flags:
             continue
         why = kept_in_english(path, message.id)
-        if why:
+        if why:  # (also a changed docstring, which the merge left fuzzy with its old text)
             message.string = message.id
             message.auto_comments = [f"{KEPT_COMMENT}: {why}"]
             message.flags.discard("fuzzy")

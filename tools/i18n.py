@@ -345,6 +345,13 @@ def edition_config() -> pathlib.Path:
         name: str(ROOT / folder) for name, folder in config["sphinx"]["local_extensions"].items()}
     config["bibtex_bibfiles"] = [str(ROOT / p) for p in config["bibtex_bibfiles"]]
     config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
+    # Sphinx's Chinese search segments words with jieba: the glossary's terms stay whole, so a
+    # search for 层归一化 finds the pages that use it (jieba alone splits it into 层 + 归一化)
+    terms = ROOT / "_build" / f"search-terms.{LANGUAGE}.txt"
+    terms.parent.mkdir(parents=True, exist_ok=True)
+    terms.write_text("".join(f"{zh} 100000 n\n" for zh in sorted(set(glossary_terms().values()))
+                             if " " not in zh), encoding="utf-8")
+    config["sphinx"]["config"]["html_search_options"] = {"dict": str(terms)}
     path = ROOT / "_build" / f"_config.{LANGUAGE}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(_merged(config, EDITION), allow_unicode=True,

@@ -34,33 +34,37 @@ def visit_at(browser, server, path: str, width: int, visit: Visit):
 
 @pytest.fixture(scope="session")
 def widths_seen(browser, server):
-    """Every page of the toc at each width: the page's width after load and after MathJax."""
+    """Every page of the toc at each width: the page's width after load and after MathJax.
+
+    One load per page: at the narrowest width (where a page scrolls sideways first), measured
+    after load and after MathJax; then the same page widened to each other width, measured again
+    once its layout has settled (a resize lays the typeset page out again, without reloading)."""
     seen: dict[tuple[int, str], dict] = {}
+
+    def load(path: str) -> None:
+        context = browser.new_context(viewport={"width": WIDTHS[0], "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        try:
+            page.goto(f"{server.base_url}/{path}", wait_until="load")
+            loaded = page.evaluate(SIDEWAYS)
+            page.evaluate(WAIT_FOR_MATH)
+            page.wait_for_load_state("networkidle")
+            seen[WIDTHS[0], path] = {"after load": loaded, "after math": page.evaluate(SIDEWAYS)}
+            for width in WIDTHS[1:]:
+                page.set_viewport_size({"width": width, "height": 800})
+                page.evaluate("() => new Promise(r => requestAnimationFrame("
+                              "() => requestAnimationFrame(r)))")
+                seen[width, path] = {"after math, resized": page.evaluate(SIDEWAYS)}
+        finally:
+            context.close()
 
     def get(width: int, path: str) -> dict:
         if (width, path) not in seen:
-            context = browser.new_context(viewport={"width": width, "height": 800})
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            try:
-                page.goto(f"{server.base_url}/{path}", wait_until="load")
-                loaded = page.evaluate(SIDEWAYS)
-                page.evaluate(WAIT_FOR_MATH)
-                page.wait_for_load_state("networkidle")
-                seen[width, path] = {"after load": loaded, "after math": page.evaluate(SIDEWAYS)}
-            finally:
-                context.close()
+            load(path)
         return seen[width, path]
 
     return get
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", PAGES)
-def test_no_page_scrolls_sideways(widths_seen, width, path):
-    """Wide tables, code, outputs and equations scroll in their own box, never the page."""
-    for moment, size in widths_seen(width, path).items():
-        assert size["scroll_width"] <= size["client_width"], f"{moment}: {size}"
 
 
 @pytest.mark.parametrize("width", NARROW)

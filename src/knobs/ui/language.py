@@ -99,6 +99,12 @@ def _(message: str) -> str:
     return translation(_current).gettext(message)
 
 
+def named(value: object) -> str:
+    """A name the engine uses (a menu's option, a gate), as a reader reads it: its translation
+    when it was marked with ``N_``, else the name itself."""
+    return _(str(value))
+
+
 def N_(message: str) -> str:
     """Marks ``message`` for translation and returns it unchanged: translate it where it is
     shown, with ``_``."""

@@ -131,8 +131,8 @@ EXPERIMENT = Experiment(
         Slider("pi_train", N_("training prevalence"), 0.1, 0.9, 0.05, 0.5),
     ),
     main="pi_deploy",
-    alt=N_("Reliability diagram: mean predicted probability against observed frequency of disease "
-         "in ten bins, for the model with its trained bias (squares) and with the bias shifted by "
-         "the change in prior log-odds (circles), next to the diagonal of perfect calibration. "
-         "Marker size shows how many patients fall in each bin."),
+    alt=N_("Reliability diagram: mean predicted probability against observed frequency of "
+           "disease in ten bins, for the model with its trained bias (squares) and with the bias "
+           "shifted by the change in prior log-odds (circles), next to the diagonal of perfect "
+           "calibration. Marker size shows how many patients fall in each bin."),
 )

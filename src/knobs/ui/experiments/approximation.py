@@ -16,7 +16,7 @@ import numpy as np
 from knobs.nn.module import count_parameters
 from knobs.studies import universal_approximation as ap
 from knobs.ui.experiments.base import Choice, Experiment, Slider
-from knobs.ui.language import N_, _
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 
 MAX_WIDTH = 40
@@ -47,7 +47,7 @@ def compute(target: str, width: int) -> dict:
 def report(r: dict) -> str:
     return (_("target '{target}', {width} hidden ReLU units ({n_params} parameters): "
               "largest error {error:.4f} on [0, 1]; the biases place the kinks at x = {knots}")
-            .format(target=_(r["target"]), width=r["width"], n_params=r["n_params"],
+            .format(target=named(r["target"]), width=r["width"], n_params=r["n_params"],
                     error=r["error"], knots=", ".join(f"{t:.3f}" for t in r["knots"][:4]))
             + (", ..." if r["width"] > 4 else ""))
 
@@ -107,7 +107,7 @@ EXPERIMENT = Experiment(
     ),
     main="width",
     alt=N_("Top: a target function on [0, 1] as a dotted curve and the ReLU network's "
-         "piecewise-linear approximation, with dots at the kinks placed by the biases. Bottom: "
-         "the largest error against the number of hidden units on log-log axes, with a dashed "
-         "1/n² reference line and the current width highlighted."),
+           "piecewise-linear approximation, with dots at the kinks placed by the biases. Bottom: "
+           "the largest error against the number of hidden units on log-log axes, with a dashed "
+           "1/n² reference line and the current width highlighted."),
 )

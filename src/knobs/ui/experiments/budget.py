@@ -75,9 +75,9 @@ EXPERIMENT = Experiment(
         Slider("d", N_("input dimension d"), MIN_D, 1000, 1, 100, integer=True),
     ),
     main="budget_k",
-    alt=N_("Widest hidden-layer width that fits the parameter budget for each depth from 1 to 16, "
-         "by the rule (L-1)m² + dm and by the exact count with biases and an output unit; the "
-         "width falls quickly as layers are added, and the two curves nearly coincide."),
+    alt=N_("Widest hidden-layer width that fits the parameter budget for each depth from 1 to "
+           "16, by the rule (L-1)m² + dm and by the exact count with biases and an output unit; "
+           "the width falls quickly as layers are added, and the two curves nearly coincide."),
 )
 
 

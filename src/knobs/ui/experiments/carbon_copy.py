@@ -10,7 +10,7 @@ from knobs.analysis import symmetry_breaking
 from knobs.analysis.roundoff import below
 from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Choice, Experiment, Slider
-from knobs.ui.language import N_, _
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 from knobs.validate import positive_float
 
@@ -91,7 +91,7 @@ def report(r: dict) -> str:
     return "\n".join([
         _("{weights} weights, {biases} biases (std of random draws {std:.2f}, "
           "seed {seed}), {steps} steps of gradient descent on XOR").format(
-            weights=_(r["weights"]), biases=_(BIAS_WORDS.get(r["biases"], r["biases"])),
+            weights=named(r["weights"]), biases=named(BIAS_WORDS.get(r["biases"], r["biases"])),
             std=r["std"], seed=r["seed"], steps=STEPS),
         _("  loss: {start:.4f} at the start, {end:.4f} at the end "
           "(one unit cannot go below {floor:.4f})").format(
@@ -157,8 +157,8 @@ EXPERIMENT = Experiment(
     ),
     main="weights",
     alt=N_("Two panels over 400 gradient-descent steps on XOR. Top: the loss of a network with "
-         "four hidden units on a fixed axis from 0 to 0.7, with a dashed line at 1/6, the best a "
-         "single unit can do; an early loss above 0.7 is marked off scale. Bottom: "
-         "the largest distance between two hidden units on a symmetric-log axis; it stays at "
-         "zero (to rounding) under constant initialization and grows when the symmetry is broken."),
+           "four hidden units on a fixed axis from 0 to 0.7, with a dashed line at 1/6, the best "
+           "a single unit can do; an early loss above 0.7 is marked off scale. Bottom: the "
+           "largest distance between two hidden units on a symmetric-log axis; it stays at zero "
+           "(to rounding) under constant initialization and grows when the symmetry is broken."),
 )

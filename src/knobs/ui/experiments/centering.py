@@ -132,7 +132,7 @@ EXPERIMENT = Experiment(
         Slider("spread", N_("feature spread"), 0.25, 2.0, 0.25, 1.0),
     ),
     main="offset",
-    alt=N_("The loss minus its minimum against the gradient-descent step, on a log scale, for raw "
-         "features (ochre) and centered features (blue), with the tolerance as a dotted line; "
-         "the title gives the condition number of the Hessian at (w, b) = 0 for both."),
+    alt=N_("The loss minus its minimum against the gradient-descent step, on a log scale, for "
+           "raw features (ochre) and centered features (blue), with the tolerance as a dotted "
+           "line; the title gives the condition number of the Hessian at (w, b) = 0 for both."),
 )

@@ -54,7 +54,7 @@ def report(r: dict) -> str:
                                        size=accounting.format_bytes(r["param_bytes"])),
         _("  full Hessian: {entries:,} entries, {size} in float64; fits in: {machines}").format(
             entries=r["hessian_entries"], size=accounting.format_bytes(r["hessian_bytes"]),
-            machines=_(", ").join(fits) if fits else _("neither machine")),
+            machines=", ".join(fits) if fits else _("neither machine")),
     ])
 
 
@@ -118,7 +118,7 @@ EXPERIMENT = Experiment(
     controls=CONTROLS,
     main="h1",
     alt=N_("Top: on a log scale, side-by-side bars of the weights and the biases of each of the "
-         "three dense layers, each pair labelled with the layer's widths and its total. Bottom: "
-         "on a log scale, the bytes of the parameters, of their gradient and of the full "
-         "Hessian, with dashed lines at 16 GB and 80 GB."),
+           "three dense layers, each pair labelled with the layer's widths and its total. "
+           "Bottom: on a log scale, the bytes of the parameters, of their gradient and of the "
+           "full Hessian, with dashed lines at 16 GB and 80 GB."),
 )

@@ -25,7 +25,7 @@ from knobs.nn import activations
 from knobs.nn.linear import Linear
 from knobs.nn.module import Sequential
 from knobs.ui.experiments.base import Choice, Experiment, Slider
-from knobs.ui.language import N_, _
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 
 WIDTH = 128
@@ -113,8 +113,8 @@ def report(r: dict) -> str:
     lines = [
         _("{scheme} + {activation}, width {width}, {networks} networks: "
           "n Var(w) = {gain:.3g}, Var(b) = {bias_var:.3g}").format(
-            scheme=_(r["scheme"]), activation=_(r["activation"]), width=WIDTH, networks=NETWORKS,
-            gain=r["gain"], bias_var=r["bias_std"] ** 2),
+            scheme=named(r["scheme"]), activation=named(r["activation"]), width=WIDTH,
+            networks=NETWORKS, gain=r["gain"], bias_var=r["bias_std"] ** 2),
         _("Var(z) at layer 1: {var:.2g} (mean field {theory:.2g})").format(
             var=r["var_z"][0], theory=r["theory"][0]),
         _("Var(z) at layer {L}: {var:.2g} (mean field {theory:.2g})").format(
@@ -205,7 +205,7 @@ EXPERIMENT = Experiment(
     ),
     main="scheme",
     alt=N_("The base-10 logarithm of the variance of the net input z against the layer index, "
-         "measured in four networks built by the engine (thin lines) with their geometric mean "
-         "(dots) and predicted by the mean-field recursion (dashed line), with a dotted "
-         "reference line at the input variance 1."),
+           "measured in four networks built by the engine (thin lines) with their geometric mean "
+           "(dots) and predicted by the mean-field recursion (dashed line), with a dotted "
+           "reference line at the input variance 1."),
 )

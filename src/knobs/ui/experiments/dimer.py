@@ -142,7 +142,7 @@ EXPERIMENT = Experiment(
     ),
     main="delta_b",
     alt=N_("The energy of two atoms against their distance: a dotted Morse reference curve, the "
-         "fitted network, the network after changing η or one bias, and a dashed horizontal "
-         "line at the far-field energy computed from the biases, which the curve approaches "
-         "at large distance."),
+           "fitted network, the network after changing η or one bias, and a dashed horizontal "
+           "line at the far-field energy computed from the biases, which the curve approaches at "
+           "large distance."),
 )

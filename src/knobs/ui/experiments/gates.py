@@ -6,7 +6,7 @@ import numpy as np
 
 from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Experiment, Slider
-from knobs.ui.language import N_, _
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, new_figure
 
 
@@ -32,7 +32,7 @@ def report(r: dict) -> str:
                  offset=r["offset"])
              if r["has_boundary"] else _("w = 0: no boundary, the output is the same everywhere"))
     head = _("w = ({w1:g}, {w2:g}), b = {b:g}: the neuron computes {gate}").format(
-        w1=r["w"][0], w2=r["w"][1], b=r["b"], gate=_(r["gate"]))
+        w1=r["w"][0], w2=r["w"][1], b=r["b"], gate=named(r["gate"]))
     return "\n".join([head, *rows, where])
 
 
@@ -78,5 +78,6 @@ EXPERIMENT = Experiment(
     ),
     main="b",
     alt=N_("The four binary inputs in the plane, coloured by the neuron's output, with the "
-         "decision boundary w1 x1 + w2 x2 + b = 0 as a line and the weight vector as its normal."),
+           "decision boundary w1 x1 + w2 x2 + b = 0 as a line and the weight vector as its "
+           "normal."),
 )

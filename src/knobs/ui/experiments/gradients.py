@@ -9,7 +9,7 @@ import numpy as np
 from knobs.analysis import backprop
 from knobs.nn import activations
 from knobs.ui.experiments.base import Choice, Experiment, Slider
-from knobs.ui.language import N_, _, pad
+from knobs.ui.language import N_, _, named, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 W = 1.0            # the neuron's weight; the bias is set so that z lands on the chosen point
@@ -62,7 +62,7 @@ def report(r: dict) -> str:
     ]
     lines = [_("{activation} neuron, w = {w:g}, b = {b:+.2f}, input a_in = {a_in:+.2f}, "
                "target y = {y:+.2f}: operating point z = {z:+.2f}").format(
-                 activation=_(r["activation"]), w=r["w"], b=r["b"], a_in=r["a_in"], y=r["y"],
+                 activation=named(r["activation"]), w=r["w"], b=r["b"], a_in=r["a_in"], y=r["y"],
                  z=r["z"])]
     lines += [f"  {pad(name, 34)}{value + 0.0:+.4g}" for name, value in rows]  # + 0.0: no "-0"
     if r["at_kink"]:
@@ -133,6 +133,6 @@ EXPERIMENT = Experiment(
     ),
     main="z",
     alt=N_("Two panels over the net input z from -8 to 8. Top: the activation f(z) and its slope "
-         "f'(z), with the operating point marked. Bottom: the gradients dC/db = delta and "
-         "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
+           "f'(z), with the operating point marked. Bottom: the gradients dC/db = delta and "
+           "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
 )

@@ -99,7 +99,7 @@ EXPERIMENT = Experiment(
         Slider("y_mean", N_("target mean ȳ"), -4.0, 4.0, 0.5, 3.0),
     ),
     main="bias_factor",
-    alt=N_("Scatter of forty points with a straight-line trend around the target mean, the fitted "
-         "line with a penalized intercept and the fitted line with a free intercept, and "
-         "horizontal lines at the target mean and at zero."),
+    alt=N_("Scatter of forty points with a straight-line trend around the target mean, the "
+           "fitted line with a penalized intercept and the fitted line with a free intercept, "
+           "and horizontal lines at the target mean and at zero."),
 )

@@ -132,9 +132,9 @@ EXPERIMENT = Experiment(
     ),
     main="depth",
     alt=N_("Top: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
-         "and activation memory for inference, training and checkpointed training, each mode's "
-         "total marked by a line and printed above it. Bottom: memory against depth from 1 to 128 "
-         "on log-log axes: a rising line for training activations, a slower square-root curve "
-         "with checkpointing, a flat line for inference, the parameters dotted, and a vertical "
-         "line at the chosen depth."),
+           "and activation memory for inference, training and checkpointed training, each mode's "
+           "total marked by a line and printed above it. Bottom: memory against depth from 1 to "
+           "128 on log-log axes: a rising line for training activations, a slower square-root "
+           "curve with checkpointing, a flat line for inference, the parameters dotted, and a "
+           "vertical line at the chosen depth."),
 )

@@ -108,8 +108,8 @@ EXPERIMENT = Experiment(
         Slider("par_shift", N_("part along 1: c"), -5.0, 5.0, 0.5, 2.0),
     ),
     main="orth_scale",
-    alt=N_("Scatter of forty samples: horizontal axis the spread of the sample's net input across "
-         "features, vertical axis how much adding the bias changes the output of BatchNorm, "
-         "LayerNorm and RMSNorm. BatchNorm's points lie at zero; LayerNorm's are largest for "
-         "samples with a small spread."),
+    alt=N_("Scatter of forty samples: horizontal axis the spread of the sample's net input "
+           "across features, vertical axis how much adding the bias changes the output of "
+           "BatchNorm, LayerNorm and RMSNorm. BatchNorm's points lie at zero; LayerNorm's are "
+           "largest for samples with a small spread."),
 )

@@ -8,7 +8,7 @@ import numpy as np
 
 from knobs.analysis import summation
 from knobs.ui.experiments.base import Choice, Experiment, Slider
-from knobs.ui.language import N_, _, pad
+from knobs.ui.language import N_, _, named, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 N_MAX = 10**6
@@ -67,7 +67,7 @@ def report(r: dict) -> str:
             (_("np.sum (pairwise)"), r["pairwise"], r["err_pairwise"][-1]),
             (_("explicit tree"), r["tree"], r["err_tree"][-1])]
     lines = [_("{n:,} float32 numbers, {values}: exact sum {exact:.10g}").format(
-        n=r["n"], values=_(r["values"]), exact=r["exact"])]
+        n=r["n"], values=named(r["values"]), exact=r["exact"])]
     lines += [f"  {pad(name, 18)} {value:>16.10g}   "
               + _("error / sum|x| = {error:.1e}").format(error=err)
               for name, value, err in rows]
@@ -115,7 +115,7 @@ EXPERIMENT = Experiment(
     ),
     main="log10_n",
     alt=N_("Log-log plot of the rounding error of a float32 sum against the number of values n, "
-         "for left-to-right summation, NumPy's pairwise np.sum and an explicit tree, with the "
-         "worst-case bounds (n - 1)u and log2(n)u as dotted lines; the left-to-right error "
-         "grows far faster than the tree's."),
+           "for left-to-right summation, NumPy's pairwise np.sum and an explicit tree, with the "
+           "worst-case bounds (n - 1)u and log2(n)u as dotted lines; the left-to-right error "
+           "grows far faster than the tree's."),
 )

@@ -148,6 +148,6 @@ EXPERIMENT = Experiment(
     ),
     main="lam_b",
     alt=N_("Two panels over 300 training steps. Top: the average slope of the activation at the "
-         "hidden units' net inputs, for training with and without the bias penalty. Bottom: the "
-         "training loss, on a log scale, for the same two runs."),
+           "hidden units' net inputs, for training with and without the bias penalty. Bottom: "
+           "the training loss, on a log scale, for the same two runs."),
 )

@@ -92,8 +92,8 @@ EXPERIMENT = Experiment(
     report=report,
     controls=CONTROLS,
     main="size",
-    alt=N_("Horizontal bars on a logarithmic axis: the parameter counts of a convolution, a locally "
-         "connected layer with the same wiring, and a dense layer with the same input and output "
-         "sizes, for an RGB image; the locally connected bar exceeds the convolution's by the "
-         "number of patches."),
+    alt=N_("Horizontal bars on a logarithmic axis: the parameter counts of a convolution, a "
+           "locally connected layer with the same wiring, and a dense layer with the same input "
+           "and output sizes, for an RGB image; the locally connected bar exceeds the "
+           "convolution's by the number of patches."),
 )

@@ -139,9 +139,8 @@ EXPERIMENT = Experiment(
         Slider("b", N_("bias b"), -5.0, 5.0, 0.25, 1.0),
     ),
     main="b",
-    alt=N_("A histogram of sampled net inputs z with the Gaussian density N(wᵀμ + b, wᵀΣw) "
-         "drawn over it, a vertical line at the theoretical mean wᵀμ + b, a shaded band one "
-         "standard deviation either side, and a dotted line at z = 0. The axes stay fixed (z from "
-         "-25 to 25, density up to 0.5); a note marks samples beyond them or a peak above the "
-         "top."),
+    alt=N_("A histogram of sampled net inputs z with the Gaussian density N(wᵀμ + b, wᵀΣw) drawn "
+           "over it, a vertical line at the theoretical mean wᵀμ + b, a shaded band one standard "
+           "deviation either side, and a dotted line at z = 0. The axes stay fixed (z from -25 "
+           "to 25, density up to 0.5); a note marks samples beyond them or a peak above the top."),
 )

@@ -7,7 +7,6 @@ from functools import lru_cache
 import numpy as np
 
 from knobs.analysis import symmetry_breaking
-from knobs.analysis.roundoff import below
 from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Choice, Experiment, Slider
 from knobs.ui.language import N_, _, named
@@ -68,8 +67,8 @@ def _train(weights: str, biases: str, std: float, seed: int) -> dict:
 
 def _distance(d: float) -> str:
     """A distance between units: at rounding level (copies) a bound, never digits of rounding."""
-    if d <= COPY_TOL:
-        return below(d, COPY_TOL)
+    if d <= COPY_TOL:  # roundoff.below's words, in the reader's language
+        return _("below {bound:.0e}").format(bound=COPY_TOL)
     return f"{d:.4f}" if d >= 1e-3 else f"{d:.1e}"
 
 

@@ -87,11 +87,11 @@ def report(r: dict) -> str:
     for name, shown in (("raw", _("raw")), ("centered", _("centered"))):
         d = r[name]
         eig = ", ".join(f"{v:.4f}" for v in d["eigenvalues"])
-        lines.append(f"  {pad(shown, 7, '>')}: " + _(
-            "Hessian eigenvalues at 0 = ({eigenvalues}), condition number {condition:.1f}; "
-            "loss within {tolerance:g} of the optimum after {steps}").format(
-                eigenvalues=eig, condition=d["condition"], tolerance=TOLERANCE,
-                steps=_report_steps(d["steps"])))
+        lines.append("  " + _(
+            "{name}: Hessian eigenvalues at 0 = ({eigenvalues}), condition number "
+            "{condition:.1f}; loss within {tolerance:g} of the optimum after {steps}").format(
+                name=pad(shown, 7, ">"), eigenvalues=eig, condition=d["condition"],
+                tolerance=TOLERANCE, steps=_report_steps(d["steps"])))
     return "\n".join(lines)
 
 

@@ -224,7 +224,7 @@ KNOBS_SOURCES = [ROOT / "src" / "knobs" / "ui",
                  # the website's experiment box: its own few sentences, in the same catalog
                  ROOT / "book" / "_ext" / "knobs_site" / "components.py"]
 KNOBS_KEYWORDS = {"_": None, "N_": None}  # knobs.ui.language: translate now, mark for later
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+BRACE_FIELD = re.compile(r"\{[^{}]*\}")
 
 
 def knobs_template():
@@ -256,7 +256,7 @@ def write_knobs_template(templates: pathlib.Path) -> pathlib.Path:
 
 def placeholders(text: str) -> list[str]:
     """The ``{name:spec}`` fields of a format template, sorted (a translation keeps them all)."""
-    return sorted(PLACEHOLDER.findall(text))
+    return sorted(BRACE_FIELD.findall(text))
 
 
 def placeholder_problems(path: pathlib.Path = CATALOGS / f"{KNOBS_DOMAIN}.po") -> list[str]:

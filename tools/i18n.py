@@ -19,6 +19,14 @@ glued values that are words rather than numbers (a conclusion the chapter's code
 as "one standard error") and the alt texts of its figures. They are translated like its prose;
 the website looks them up in the page's catalog (``book/_ext/knobs_site/translation.py``).
 
+The live experiments' text (reports, control labels, titles, alt texts, the website's experiment
+box) is the engine's, not a page's: babel extracts the ``_()`` and ``N_()`` messages of
+``src/knobs/ui`` (and of ``knobs_site/components.py``) into ``knobs.pot``, which joins the pages'
+templates, so ``catalogs`` merges it into ``locales/zh_CN/LC_MESSAGES/knobs.po`` and ``check``
+finds that catalog stale, fuzzy or untranslated like a page's; ``check`` also refuses a
+translation whose ``{placeholders}`` differ from its English template's. ``knobs.ui.language``
+reads the catalog at run time.
+
 Two kinds of message are filled in here rather than translated, and say so in a comment:
 messages with nothing to translate (display math, code, a bare citation) and, on the engine
 reference (``book/api.md``), the docstrings that autodoc inserts: the API stays English, as its

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import HTML as SITE
 from conftest import EDITIONS, ROOT, edition_of, source_page, toc_pages
+from conftest import HTML as SITE
 
-from knobs.ui.language import _, use_language
+from knobs.ui.language import named, use_language
 from knobs_site import assets, frames, pages
 from tools import vendor_assets
 
@@ -283,7 +283,7 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, path, 
         control = experiment.control(experiment.main)
         language = edition_of(path)  # the engine's text in the page's language
         with use_language(language):
-            label = _(control.label)
+            label = named(control.label)
         # a screen reader finds the slider by the control's name and the report as a live
         # region, read out when it changes
         assert root.get_by_role("slider", name=label, exact=True).count() == 1

@@ -219,7 +219,7 @@ def test_a_chinese_build_writes_the_component_in_chinese(monkeypatch):
     assert "<label for=\"knobs-static-gates-input\">偏置 b</label>" in html
     assert "以下结果由引擎在构建本页时计算：滑块让<strong>偏置 b</strong>取 1 个值。" in html
     assert "其他控件保持默认值（权重 w1 = 1.00, 权重 w2 = 1.00）。" in html
-    assert 'aria-label="所选偏置 b下的结果"' in html
+    assert 'aria-label="结果（偏置 b 取所选值）"' in html
     assert 'alt="平面上的四个二值输入' in html and "（偏置 b = -1.50）" in html
     payload = json.loads(re.search(r'knobs-static-data">(.*?)</script>', html)[1])
     assert payload["frames"][0]["alt"].startswith("平面上的四个二值输入")

@@ -19,6 +19,14 @@ glued values that are words rather than numbers (a conclusion the chapter's code
 as "one standard error") and the alt texts of its figures. They are translated like its prose;
 the website looks them up in the page's catalog (``book/_ext/knobs_site/translation.py``).
 
+The live experiments' text (reports, control labels, titles, alt texts, the website's experiment
+box) is the engine's, not a page's: babel extracts the ``_()`` and ``N_()`` messages of
+``src/knobs/ui`` (and of ``knobs_site/components.py``) into ``knobs.pot``, which joins the pages'
+templates, so ``catalogs`` merges it into ``locales/zh_CN/LC_MESSAGES/knobs.po`` and ``check``
+finds that catalog stale, fuzzy or untranslated like a page's; ``check`` also refuses a
+translation whose ``{placeholders}`` differ from its English template's. ``knobs.ui.language``
+reads the catalog at run time.
+
 Two kinds of message are filled in here rather than translated, and say so in a comment:
 messages with nothing to translate (display math, code, a bare citation) and, on the engine
 reference (``book/api.md``), the docstrings that autodoc inserts: the API stays English, as its
@@ -215,15 +223,75 @@ def add_page_texts(templates: pathlib.Path) -> int:
     return added
 
 
+# The live experiments' text (reports, control labels, titles, alt texts) is the engine's, not a
+# page's: one catalog, domain "knobs", read at run time by knobs.ui.language. Its template joins
+# the pages' templates, so `catalogs` merges it and `check` finds it stale, fuzzy or untranslated
+# like theirs; `placeholder_problems` adds what only a format template can break.
+KNOBS_DOMAIN = "knobs"
+KNOBS_SOURCES = [ROOT / "src" / "knobs" / "ui",
+                 # the website's experiment box: its own few sentences, in the same catalog
+                 ROOT / "book" / "_ext" / "knobs_site" / "components.py"]
+KNOBS_KEYWORDS = {"_": None, "N_": None}  # knobs.ui.language: translate now, mark for later
+BRACE_FIELD = re.compile(r"\{[^{}]*\}")
+
+
+def knobs_template():
+    """The "knobs" domain's messages, extracted with babel from ``KNOBS_SOURCES``."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir, extract_from_file
+
+    catalog = Catalog(project="knobs", domain=KNOBS_DOMAIN, fuzzy=False)
+    found = []
+    for source in KNOBS_SOURCES:
+        if source.is_dir():
+            found += [(source / name, line, message) for name, line, message, _, _ in
+                      extract_from_dir(source, [("**.py", "python")], keywords=KNOBS_KEYWORDS)]
+        else:
+            found += [(source, line, message) for line, message, _, _ in
+                      extract_from_file("python", source, keywords=KNOBS_KEYWORDS)]
+    for path, line, message in found:
+        catalog.add(message, locations=[(path.relative_to(ROOT).as_posix(), line)])
+    return catalog
+
+
+def write_knobs_template(templates: pathlib.Path) -> pathlib.Path:
+    """``knobs.pot`` next to the pages' templates; returns its path."""
+    path = templates / f"{KNOBS_DOMAIN}.pot"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write(path, knobs_template())
+    return path
+
+
+def placeholders(text: str) -> list[str]:
+    """The ``{name:spec}`` fields of a format template, sorted (a translation keeps them all)."""
+    return sorted(BRACE_FIELD.findall(text))
+
+
+def placeholder_problems(path: pathlib.Path = CATALOGS / f"{KNOBS_DOMAIN}.po") -> list[str]:
+    """Translations whose placeholders differ from their English template's: a missing, extra
+    or renamed field, or another number format (the engine fills them with ``str.format``)."""
+    name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    found = []
+    for message in read(path):
+        if message.id and message.string and \
+                placeholders(message.string) != placeholders(message.id):
+            found.append(f"{name}: {message.id[:60]!r}: placeholders "
+                         f"{placeholders(message.string)}, the English text's "
+                         f"{placeholders(message.id)}")
+    return found
+
+
 def extract(out: pathlib.Path = POT_BUILD) -> pathlib.Path:
     """Sphinx's gettext builder over the book: one template per page, with the page's worded
-    glued values and alt texts (``add_page_texts``); returns their folder."""
+    glued values and alt texts (``add_page_texts``), and the experiments' ``knobs.pot``
+    (``write_knobs_template``); returns their folder."""
     templates = out / "_build" / "gettext"
     shutil.rmtree(templates, ignore_errors=True)
     subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
                     "--custom-builder", "gettext", "--path-output", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     add_page_texts(templates)
+    write_knobs_template(templates)
     return templates
 
 
@@ -266,7 +334,7 @@ def check() -> list[str]:
             found.append(f"{path.relative_to(ROOT)}: {counts['fuzzy']} fuzzy, "
                          f"{counts['untranslated']} untranslated messages")
         found += lint(path)
-    return found
+    return found + placeholder_problems()
 
 
 def read(path: pathlib.Path):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import HTML as SITE
 from conftest import EDITIONS, ROOT, edition_of, source_page, toc_pages
+from conftest import HTML as SITE
 
+from knobs.ui.language import named, use_language
 from knobs_site import assets, frames, pages
 from tools import vendor_assets
 
@@ -280,12 +281,15 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, path, 
         slider.scroll_into_view_if_needed()
         values, default_index = frames.main_values(experiment)
         control = experiment.control(experiment.main)
+        language = edition_of(path)  # the engine's text in the page's language
+        with use_language(language):
+            label = named(control.label)
         # a screen reader finds the slider by the control's name and the report as a live
         # region, read out when it changes
-        assert root.get_by_role("slider", name=control.label, exact=True).count() == 1
+        assert root.get_by_role("slider", name=label, exact=True).count() == 1
         report = root.get_by_role("status")
         assert report.count() == 1 and report.get_attribute("aria-live") == "polite"
-        assert control.label in report.get_attribute("aria-label")
+        assert label in report.get_attribute("aria-label")
         seen = [root.evaluate(STATE)]
         assert seen[0]["index"] == default_index
         for key in ("End", "Home", "ArrowRight"):
@@ -300,8 +304,10 @@ def test_kernel_free_experiment_follows_its_main_control(browser, server, path, 
         for state in seen:
             value = values[state["index"]]
             # what the page shows is what the engine computes at that value
-            assert state["label"] == state["valuetext"] == control.format(value)
-            assert state["report"] == experiment.report(experiment.run(**{experiment.main: value}))
+            numbers = experiment.run(**{experiment.main: value})
+            with use_language(language):
+                assert state["label"] == state["valuetext"] == control.format(value)
+                assert state["report"] == experiment.report(numbers)
             assert state["label"] in state["alt"]
         # moving the control changes what is shown: the figure (its pixels, not only its file
         # name) between the extremes, and figure or numbers at each single step

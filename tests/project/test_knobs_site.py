@@ -2,8 +2,10 @@
 experiment with a CSS class, which the extension reads from the stored widget state; the
 JupyterHub launch button comes only from the build setting KNOBS_JUPYTERHUB_URL."""
 
+import dataclasses
 import json
 import pathlib
+import re
 import types
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,7 +20,9 @@ from docutils.utils import new_document  # noqa: E402
 from sphinx.errors import ExtensionError  # noqa: E402
 
 import knobs.ui.widgets as widgets  # noqa: E402
+from knobs.ui import language  # noqa: E402
 from knobs.ui.experiments import ALL, gates  # noqa: E402
+from knobs.ui.language import use_language  # noqa: E402
 from knobs_site import components, hub, pages  # noqa: E402
 from knobs_site.frames import Frames  # noqa: E402
 
@@ -79,12 +83,13 @@ def _page(*model_ids: str) -> nodes.document:
     return doctree
 
 
-def _app(state: dict, monkeypatch):
+def _app(state: dict, monkeypatch, language=None):
     monkeypatch.setattr(components, "widget_state", lambda app, docname: state)
     frames = Frames(GATES, labels=["-1.50"], reports=["the gates report"], images=[b"png"],
                     default_index=0, key="0" * 64)
     builder = types.SimpleNamespace(format="html", get_target_uri=lambda docname: docname)
-    return types.SimpleNamespace(builder=builder, _knobs_frames={GATES.name: frames})
+    return types.SimpleNamespace(builder=builder, _knobs_frames={GATES.name: frames},
+                                 config=types.SimpleNamespace(language=language))
 
 
 def test_a_live_box_becomes_its_experiments_component(monkeypatch):
@@ -187,3 +192,81 @@ def test_a_hub_in_config_yml_stops_the_build():
                            "jupyterhub_url": "https://hub.example.org"}})
     with pytest.raises(ExtensionError, match="KNOBS_JUPYTERHUB_URL"):
         hub.apply_hub(None, config, environ={hub.VARIABLE: HUB})
+
+
+# The Chinese edition (language zh_CN): the component's text and the frames' reports and labels
+# in Chinese, computed by the engine in the build's language; the figures shared with English.
+
+LIVE_GATES = {"live": {"state": {"_dom_classes": ["knobs-live", "knobs-experiment-gates"]}}}
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+def test_an_english_build_writes_the_component_in_english(language, monkeypatch):
+    doctree = _page("live")
+    components.replace_live_widgets(_app(LIVE_GATES, monkeypatch, language), doctree, "page")
+    html = doctree.children[0].astext()
+    assert "Results computed by the engine when this page was built" in html
+    assert "<label for=\"knobs-static-gates-input\">bias b</label>" in html
+    assert 'alt="The four binary inputs' in html and "(bias b = -1.50)" in html
+    assert not re.search(r"[\u4e00-\u9fff]", html)
+
+
+def test_a_chinese_build_writes_the_component_in_chinese(monkeypatch):
+    doctree = _page("live")
+    components.replace_live_widgets(_app(LIVE_GATES, monkeypatch, "zh_CN"), doctree, "page")
+    html = doctree.children[0].astext()
+    assert "一个阈值神经元：两个权重和一个偏置" in html  # the title
+    assert "<label for=\"knobs-static-gates-input\">偏置 b</label>" in html
+    assert "以下结果由引擎在构建本页时计算：滑块让<strong>偏置 b</strong>取 1 个值。" in html
+    assert "其他控件保持默认值（权重 w1 = 1.00, 权重 w2 = 1.00）。" in html
+    assert 'aria-label="结果（偏置 b 取所选值）"' in html
+    assert 'alt="平面上的四个二值输入' in html and "（偏置 b = -1.50）" in html
+    payload = json.loads(re.search(r'knobs-static-data">(.*?)</script>', html)[1])
+    assert payload["frames"][0]["alt"].startswith("平面上的四个二值输入")
+    for english in ("Results computed", "The other controls", "To move every control"):
+        assert english not in html
+
+
+def test_the_frames_of_a_chinese_build_share_the_english_images(tmp_path, monkeypatch):
+    from knobs_site import frames
+
+    english = frames.compute_frames(GATES, tmp_path, "fingerprint", "en")
+    assert frames.is_cached(GATES, tmp_path, "fingerprint", "en")
+    assert not frames.is_cached(GATES, tmp_path, "fingerprint", "zh_CN")
+
+    def no_drawing(numbers):
+        raise AssertionError("the Chinese build drew a figure the English one had drawn")
+
+    chinese = frames.compute_frames(dataclasses.replace(GATES, draw=no_drawing), tmp_path,
+                                    "fingerprint", "zh_CN")
+    assert chinese.images == english.images and chinese.folder == english.folder
+    assert english.reports[0].startswith("w = (1, 1), b = -3: the neuron computes")
+    assert chinese.reports[0].startswith("w = (1, 1)，b = -3：该神经元计算的是")
+    assert chinese.labels == english.labels  # a slider's numbers
+    again = frames.compute_frames(dataclasses.replace(GATES, draw=no_drawing), tmp_path,
+                                  "fingerprint", "zh_CN")  # from the cache
+    assert again.reports == chinese.reports
+    assert frames.compute_frames(GATES, tmp_path, "fingerprint", "en").reports == english.reports
+    assert sorted(p.name for p in tmp_path.glob("*/reports-*.json")) == [
+        "reports-en.json", frames.reports_file("zh_CN")]
+
+
+def test_a_menu_as_main_control_has_chinese_labels_in_a_chinese_build():
+    from knobs.ui.experiments import depth
+    from knobs_site import frames
+
+    values, _ = frames.main_values(depth.EXPERIMENT)
+    control = depth.EXPERIMENT.control("scheme")
+    with use_language("zh_CN"):
+        labels = [control.format(v) for v in values]
+    assert labels == ["kaiming_normal", "xavier_normal", "正态 (标准差 0.01)", "正态 (标准差 1)"]
+
+
+def test_a_changed_translation_names_another_reports_file(tmp_path, monkeypatch):
+    from knobs_site import frames
+
+    before = frames.reports_file("zh_CN")
+    changed = tmp_path / "knobs.po"
+    changed.write_bytes(language.catalog_path("zh_CN").read_bytes() + b"\n")
+    monkeypatch.setattr(frames, "catalog_path", lambda code: changed)
+    assert frames.reports_file("zh_CN") != before and frames.reports_file("en") == "reports-en.json"

@@ -62,3 +62,19 @@ def test_a_displayed_widget_has_a_background_for_every_menu_combination():
         outputs(gradients, values | {"z": -3.0})
     assert (cache.hits - hits, cache.misses - misses) == (len(settings), 0)
     plt.close("all")
+
+
+def test_a_reader_who_chose_chinese_gets_chinese_controls_and_numbers():
+    from knobs.ui.experiments import gates, reduction
+    from knobs.ui.language import use_language
+    from knobs.ui.widgets import build_live, controls
+
+    with use_language("zh_CN"):
+        menu = controls(reduction.EXPERIMENT)["values"]
+        box = build_live(gates.EXPERIMENT)
+    assert menu.description == "数值分布" and menu.value == "uniform [0, 1)"
+    assert menu.options[0] == ("均匀分布 [0, 1)", "uniform [0, 1)")  # the engine's values
+    sliders, out = box.children[0].children, box.children[1]
+    assert [s.description for s in sliders] == ["权重 w1", "权重 w2", "偏置 b"]
+    assert "该神经元计算的是 AND" in out.outputs[0]["text"]
+    assert controls(gates.EXPERIMENT)["b"].description == "bias b"  # English again

@@ -13,7 +13,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
-from .frames import Frames, frames_for
+from .engine import _, use_language
+from .frames import Frames, build_language, frames_for
 from .pages import LIVE_CLASS, WIDGET_STATE, experiment_for, widget_state
 
 logger = logging.getLogger(__name__)
@@ -22,12 +23,14 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _alt(experiment, control, text: str) -> str:
-    base = experiment.alt or experiment.title
-    return f"{base} ({control.label} = {text})"
+    base = _(experiment.alt or experiment.title)
+    return _("{description} ({control} = {value})").format(description=base,
+                                                           control=_(control.label), value=text)
 
 
 def component_html(frames: Frames, static_uri: str) -> str:
-    """The kernel-free experiment: slider, fixed controls, report and figure.
+    """The kernel-free experiment: slider, fixed controls, report and figure, in the current
+    language of the engine (``knobs.ui.language``; ``replace_live_widgets`` sets the build's).
 
     Without JavaScript the controls stay hidden and the default result is shown; the script
     (``knobs-static.js``) reveals the slider and swaps report, figure and alt text.
@@ -48,26 +51,30 @@ def component_html(frames: Frames, static_uri: str) -> str:
                    for i, (text, report) in enumerate(zip(frames.labels, frames.reports,
                                                           strict=True))],
     }
-    fixed = [f"{c.label} = {c.format(c.default)}" for c in exp.controls if c.name != exp.main]
-    fixed_note = (f"The other controls stay at their defaults ({', '.join(fixed)}). "
-                  if fixed else "")
-    report_name = f"Results at the chosen {control.label}"
-    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    label = _(control.label)
+    fixed = [f"{_(c.label)} = {c.format(c.default)}" for c in exp.controls if c.name != exp.main]
     e = html.escape
+    note = [e(_("Results computed by the engine when this page was built: the slider moves "
+                "{control} over {count} values.")).format(control=f"<strong>{e(label)}</strong>",
+                                                          count=len(frames.labels))]
+    if fixed:
+        note.append(e(_("The other controls stay at their defaults ({controls}).").format(
+            controls=", ".join(fixed))))
+    note.append(e(_("To move every control, launch this notebook (the rocket button at the top "
+                    "of the page).")))
+    report_name = _("Results at the chosen {control}").format(control=label)
+    payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     return f"""
 <figure class="knobs-static" id="{ident}" data-experiment="{e(exp.name)}">
-  <figcaption class="knobs-static-title">{e(exp.title)}</figcaption>
+  <figcaption class="knobs-static-title">{e(_(exp.title))}</figcaption>
   <div class="knobs-static-controls" hidden>
-    <label for="{ident}-input">{e(control.label)}</label>
+    <label for="{ident}-input">{e(label)}</label>
     <input type="range" id="{ident}-input" min="0" max="{len(frames.labels) - 1}" step="1"
            value="{i0}" aria-valuetext="{e(frames.labels[i0])}">
     <output for="{ident}-input" class="knobs-static-value"
             aria-hidden="true">{e(frames.labels[i0])}</output>
   </div>
-  <p class="knobs-static-note">Results computed by the engine when this page was built: the
-  slider moves <strong>{e(control.label)}</strong> over {len(frames.labels)} values.
-  {e(fixed_note)}To move every control, launch this notebook (the rocket button at the top of
-  the page).</p>
+  <p class="knobs-static-note">{" ".join(note)}</p>
   <pre class="knobs-static-report" id="{ident}-report" role="status" aria-live="polite"
        aria-atomic="true" aria-label="{e(report_name)}">{e(frames.reports[i0])}</pre>
   <img class="knobs-static-figure" src="{static_uri}/{frames.folder}/{i0:02d}.png"
@@ -90,7 +97,9 @@ def replace_live_widgets(app: Sphinx, doctree: nodes.document, docname: str) -> 
         if LIVE_CLASS not in model.get("_dom_classes", ()):
             continue  # another widget: the widget manager renders it from the embedded state
         frames = frames_for(app, experiment_for(docname, match[1], model))
-        raw.replace_self(nodes.raw("", component_html(frames, static_uri), format="html"))
+        with use_language(build_language(app)):
+            component = component_html(frames, static_uri)
+        raw.replace_self(nodes.raw("", component, format="html"))
 
 
 def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict,

@@ -7,9 +7,11 @@ import pathlib
 
 import knobs
 from knobs.ui.experiments import ALL, BY_NAME
+from knobs.ui.language import SOURCE, _, catalog_path, use_language
 from knobs.ui.plotting import DENSITY, png, use_book_style
 
 PACKAGE = pathlib.Path(knobs.__file__).parent  # its code is part of the frames' cache key
 VERSION = knobs.__version__  # the footer of every page names it
 
-__all__ = ["ALL", "BY_NAME", "DENSITY", "PACKAGE", "VERSION", "png", "use_book_style"]
+__all__ = ["ALL", "BY_NAME", "DENSITY", "PACKAGE", "SOURCE", "VERSION", "_", "catalog_path", "png",
+           "use_book_style", "use_language"]

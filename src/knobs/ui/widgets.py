@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 
 from knobs.ui.experiments.base import Choice, Experiment
+from knobs.ui.language import _
 from knobs.ui.redraw import Redrawer
 
 
@@ -86,12 +87,13 @@ def outputs(experiment: Experiment, values: dict) -> tuple[dict, ...]:
     try:
         numbers = experiment.run(**values)
     except (ValueError, TypeError, FloatingPointError) as err:
-        return ({"output_type": "stream", "name": "stdout", "text": f"Cannot compute: {err}\n"},)
+        text = _("Cannot compute: {error}").format(error=err)
+        return ({"output_type": "stream", "name": "stdout", "text": text + "\n"},)
     png = base64.b64encode(figure_png(experiment, experiment.draw(numbers))).decode("ascii")
     return (
         {"output_type": "stream", "name": "stdout", "text": experiment.report(numbers) + "\n"},
         {"output_type": "display_data", "metadata": {},
-         "data": {"image/png": png, "text/plain": f"<{experiment.title}>"}},
+         "data": {"image/png": png, "text/plain": f"<{_(experiment.title)}>"}},
     )
 
 
@@ -124,14 +126,15 @@ def controls(experiment: Experiment) -> dict:
     for c in experiment.controls:
         style = {"description_width": "initial"}
         if isinstance(c, Choice):
-            made[c.name] = w.Dropdown(options=list(c.options), value=c.default,
-                                      description=c.label, style=style)
+            # (shown name, value) pairs: the reader's language, the engine's values
+            made[c.name] = w.Dropdown(options=[(c.format(o), o) for o in c.options],
+                                      value=c.default, description=_(c.label), style=style)
         elif c.integer:
             made[c.name] = w.IntSlider(min=c.min, max=c.max, step=c.step, value=c.default,
-                                       description=c.label, continuous_update=False, style=style)
+                                       description=_(c.label), continuous_update=False, style=style)
         else:
             made[c.name] = w.FloatSlider(min=c.min, max=c.max, step=c.step, value=c.default,
-                                         description=c.label, continuous_update=False,
+                                         description=_(c.label), continuous_update=False,
                                          style=style,
                                          readout_format=f".{c.decimals}f")
     return made
@@ -142,7 +145,8 @@ def live(experiment: Experiment) -> None:
     box = build_live(experiment)
     bundle = box._repr_mimebundle_()
     # a readable stand-in where no widget frontend runs, instead of the nested widget repr
-    bundle["text/plain"] = f"Live experiment: {experiment.title} (move the controls in a kernel)"
+    bundle["text/plain"] = _("Live experiment: {title} (move the controls in a kernel)").format(
+        title=_(experiment.title))
     display(bundle, raw=True)
 
 

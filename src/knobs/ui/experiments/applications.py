@@ -13,6 +13,7 @@ from knobs.analysis import logistic
 from knobs.nn.activations import sigmoid
 from knobs.studies import calibration
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 from knobs.validate import generator, positive_int
 
@@ -88,13 +89,15 @@ def compute(pi_deploy: float, pi_train: float) -> dict:
 
 def report(r: dict) -> str:
     return "\n".join([
-        f"trained at prevalence {r['pi_train']:.2f}: w = ({r['w'][0]:.3f}, {r['w'][1]:.3f}), "
-        f"b = {r['b']:+.3f}",
-        f"deployed at prevalence {r['pi_deploy']:.2f} (observed {r['observed']:.4f}); "
-        f"shift logit(pi_deploy) - logit(pi_train) = {r['shift']:+.3f}",
-        f"  before: mean predicted {r['mean_before']:.4f}, ECE {r['ece_before']:.4f}",
-        f"  after:  mean predicted {r['mean_after']:.4f}, ECE {r['ece_after']:.4f}  "
-        f"(b = {r['b_corrected']:+.3f})",
+        _("trained at prevalence {pi:.2f}: w = ({w1:.3f}, {w2:.3f}), b = {b:+.3f}").format(
+            pi=r["pi_train"], w1=r["w"][0], w2=r["w"][1], b=r["b"]),
+        _("deployed at prevalence {pi:.2f} (observed {observed:.4f}); "
+          "shift logit(pi_deploy) - logit(pi_train) = {shift:+.3f}").format(
+            pi=r["pi_deploy"], observed=r["observed"], shift=r["shift"]),
+        _("  before: mean predicted {mean:.4f}, ECE {ece:.4f}").format(
+            mean=r["mean_before"], ece=r["ece_before"]),
+        _("  after:  mean predicted {mean:.4f}, ECE {ece:.4f}  (b = {b:+.3f})").format(
+            mean=r["mean_after"], ece=r["ece_after"], b=r["b_corrected"]),
     ])
 
 
@@ -119,17 +122,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="prevalence",
-    title="Moving a diagnostic model to a new prevalence",
+    title=N_("Moving a diagnostic model to a new prevalence"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("pi_deploy", "deployment prevalence", 0.01, 0.99, 0.01, 0.05),
-        Slider("pi_train", "training prevalence", 0.1, 0.9, 0.05, 0.5),
+        Slider("pi_deploy", N_("deployment prevalence"), 0.01, 0.99, 0.01, 0.05),
+        Slider("pi_train", N_("training prevalence"), 0.1, 0.9, 0.05, 0.5),
     ),
     main="pi_deploy",
-    alt=("Reliability diagram: mean predicted probability against observed frequency of disease "
-         "in ten bins, for the model with its trained bias (squares) and with the bias shifted by "
-         "the change in prior log-odds (circles), next to the diagonal of perfect calibration. "
-         "Marker size shows how many patients fall in each bin."),
+    alt=N_("Reliability diagram: mean predicted probability against observed frequency of "
+           "disease in ten bins, for the model with its trained bias (squares) and with the bias "
+           "shifted by the change in prior log-odds (circles), next to the diagonal of perfect "
+           "calibration. Marker size shows how many patients fall in each bin."),
 )

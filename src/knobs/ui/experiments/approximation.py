@@ -16,9 +16,12 @@ import numpy as np
 from knobs.nn.module import count_parameters
 from knobs.studies import universal_approximation as ap
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 
 MAX_WIDTH = 40
+# the targets' names as a reader reads them (the menu's values are the study's names)
+TARGET_NAMES = (N_("bump"), N_("wave"), N_("kink"))
 X_PLOT = np.linspace(0.0, 1.0, 400)
 
 
@@ -42,9 +45,10 @@ def compute(target: str, width: int) -> dict:
 
 
 def report(r: dict) -> str:
-    return (f"target '{r['target']}', {r['width']} hidden ReLU units ({r['n_params']} parameters):"
-            f" largest error {r['error']:.4f} on [0, 1]; the biases place the kinks at "
-            f"x = {', '.join(f'{t:.3f}' for t in r['knots'][:4])}"
+    return (_("target '{target}', {width} hidden ReLU units ({n_params} parameters): "
+              "largest error {error:.4f} on [0, 1]; the biases place the kinks at x = {knots}")
+            .format(target=named(r["target"]), width=r["width"], n_params=r["n_params"],
+                    error=r["error"], knots=", ".join(f"{t:.3f}" for t in r["knots"][:4]))
             + (", ..." if r["width"] > 4 else ""))
 
 
@@ -93,17 +97,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="approximation",
-    title="One hidden layer of ReLU units interpolates any continuous target",
+    title=N_("One hidden layer of ReLU units interpolates any continuous target"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Choice("target", "target function", tuple(ap.TARGETS), "wave"),
-        Slider("width", "hidden units n", 1, MAX_WIDTH, 1, 8, integer=True),
+        Choice("target", N_("target function"), tuple(ap.TARGETS), "wave"),
+        Slider("width", N_("hidden units n"), 1, MAX_WIDTH, 1, 8, integer=True),
     ),
     main="width",
-    alt=("Top: a target function on [0, 1] as a dotted curve and the ReLU network's "
-         "piecewise-linear approximation, with dots at the kinks placed by the biases. Bottom: "
-         "the largest error against the number of hidden units on log-log axes, with a dashed "
-         "1/n² reference line and the current width highlighted."),
+    alt=N_("Top: a target function on [0, 1] as a dotted curve and the ReLU network's "
+           "piecewise-linear approximation, with dots at the kinks placed by the biases. Bottom: "
+           "the largest error against the number of hidden units on log-log axes, with a dashed "
+           "1/n² reference line and the current width highlighted."),
 )

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from knobs.ui.language import named
+
 if TYPE_CHECKING:  # only for the annotation: importing this module needs no matplotlib
     from matplotlib.figure import Figure
 
@@ -141,7 +143,8 @@ class Choice:
         return list(self.options)
 
     def format(self, value) -> str:
-        return str(value)
+        """The option as a menu shows it, in the current language (``knobs.ui.language``)."""
+        return named(value)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import numpy as np
 from knobs.analysis import accounting
 from knobs.studies.depth_budget import target
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 MAX_DEPTH = 16
@@ -37,12 +38,13 @@ def compute(budget_k: int, d: int) -> dict:
 
 
 def report(r: dict) -> str:
-    lines = [f"budget P = {r['budget']:,} parameters, input dimension d = {r['d']}: "
-             f"{r['feasible']} of {MAX_DEPTH} depths fit by the exact count",
-             "   L   m (rule)   m (exact)   exact count"]
+    lines = [_("budget P = {budget:,} parameters, input dimension d = {d}: "
+               "{feasible} of {depths} depths fit by the exact count").format(
+                 budget=r["budget"], d=r["d"], feasible=r["feasible"], depths=MAX_DEPTH),
+             _("   L   m (rule)   m (exact)   exact count")]
     for L, m_rule, m, used in zip(r["depths"], r["rule"], r["exact"], r["used"], strict=True):
         if L <= 4 or L % 4 == 0:  # a readable subset; the figure shows every depth
-            count = f"{used:>12,}" if m else "   none fits"
+            count = f"{used:>12,}" if m else pad(_("none fits"), 12, ">")
             lines.append(f"  {L:2d}   {m_rule:8d}   {m:9d}   {count}")
     return "\n".join(lines)
 
@@ -64,18 +66,18 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="budget",
-    title="Width against depth under a parameter budget",
+    title=N_("Width against depth under a parameter budget"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("budget_k", "budget P (thousands)", 1, MAX_BUDGET_K, 1, 50, integer=True),
-        Slider("d", "input dimension d", MIN_D, 1000, 1, 100, integer=True),
+        Slider("budget_k", N_("budget P (thousands)"), 1, MAX_BUDGET_K, 1, 50, integer=True),
+        Slider("d", N_("input dimension d"), MIN_D, 1000, 1, 100, integer=True),
     ),
     main="budget_k",
-    alt=("Widest hidden-layer width that fits the parameter budget for each depth from 1 to 16, "
-         "by the rule (L-1)m² + dm and by the exact count with biases and an output unit; the "
-         "width falls quickly as layers are added, and the two curves nearly coincide."),
+    alt=N_("Widest hidden-layer width that fits the parameter budget for each depth from 1 to "
+           "16, by the rule (L-1)m² + dm and by the exact count with biases and an output unit; "
+           "the width falls quickly as layers are added, and the two curves nearly coincide."),
 )
 
 

@@ -7,9 +7,9 @@ from functools import lru_cache
 import numpy as np
 
 from knobs.analysis import symmetry_breaking
-from knobs.analysis.roundoff import below
 from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 from knobs.validate import positive_float
 
@@ -67,31 +67,44 @@ def _train(weights: str, biases: str, std: float, seed: int) -> dict:
 
 def _distance(d: float) -> str:
     """A distance between units: at rounding level (copies) a bound, never digits of rounding."""
-    if d <= COPY_TOL:
-        return below(d, COPY_TOL)
+    if d <= COPY_TOL:  # roundoff.below's words, in the reader's language
+        return _("below {bound:.0e}").format(bound=COPY_TOL)
     return f"{d:.4f}" if d >= 1e-3 else f"{d:.1e}"
+
+
+# the menus' options as a reader reads them (the values are symmetry_breaking's scheme names)
+SCHEME_NAMES = (N_("constant 0"), N_("constant 0.5"), N_("random"), N_("zeros"))
 
 
 def _scheme(r: dict) -> str:
     biases = "zero" if r["biases"] == "zeros" else r["biases"]
+    # the scheme names in the figure's title stay English, like its axes
     return f"{r['weights']} weights, {biases} biases"
 
 
 def report(r: dict) -> str:
-    verdict = (f"the hidden units are still copies (distance below {COPY_TOL:.0e} at every "
-               "step): the layer acts as one unit" if r["identical"] else
-               f"symmetry broken: the hidden layer has rank {r['rank']} of {N_HIDDEN}")
+    verdict = (_("the hidden units are still copies (distance below {tol:.0e} at every "
+                 "step): the layer acts as one unit").format(tol=COPY_TOL) if r["identical"] else
+               _("symmetry broken: the hidden layer has rank {rank} of {n}").format(
+                   rank=r["rank"], n=N_HIDDEN))
     return "\n".join([
-        f"{_scheme(r)} (std of random draws {r['std']:.2f}, "
-        f"seed {r['seed']}), {STEPS} steps of gradient descent on XOR",
-        f"  loss: {r['loss'][0]:.4f} at the start, {r['final_loss']:.4f} at the end "
-        f"(one unit cannot go below {ONE_UNIT_FLOOR:.4f})",
-        f"  largest distance between hidden units' incoming weights: "
-        f"{_distance(r['spread'][0])} -> {_distance(r['final_spread'])}",
-        "  outputs on (0,0), (0,1), (1,0), (1,1): "
-        + ", ".join(f"{v:+.3f}" for v in r["output"]),
+        _("{weights} weights, {biases} biases (std of random draws {std:.2f}, "
+          "seed {seed}), {steps} steps of gradient descent on XOR").format(
+            weights=named(r["weights"]), biases=named(BIAS_WORDS.get(r["biases"], r["biases"])),
+            std=r["std"], seed=r["seed"], steps=STEPS),
+        _("  loss: {start:.4f} at the start, {end:.4f} at the end "
+          "(one unit cannot go below {floor:.4f})").format(
+            start=r["loss"][0], end=r["final_loss"], floor=ONE_UNIT_FLOOR),
+        _("  largest distance between hidden units' incoming weights: {start} -> {end}").format(
+            start=_distance(r["spread"][0]), end=_distance(r["final_spread"])),
+        _("  outputs on (0,0), (0,1), (1,0), (1,1): {outputs}").format(
+            outputs=", ".join(f"{v:+.3f}" for v in r["output"])),
         f"  {verdict}",
     ])
+
+
+# "zeros" reads "zero biases" in the report
+BIAS_WORDS = {"zeros": N_("zero")}
 
 
 def draw(r: dict):
@@ -131,20 +144,20 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="carbon_copy",
-    title="Initialization and the carbon-copy problem",
+    title=N_("Initialization and the carbon-copy problem"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Choice("weights", "weights", symmetry_breaking.WEIGHT_SCHEMES, "constant 0.5"),
-        Choice("biases", "biases", symmetry_breaking.BIAS_SCHEMES, "zeros"),
-        Slider("std", "std of random draws", 0.0, 1.5, 0.05, 0.5),
-        Slider("seed", "seed", 0, 9, 1, 0, integer=True),
+        Choice("weights", N_("weights"), symmetry_breaking.WEIGHT_SCHEMES, "constant 0.5"),
+        Choice("biases", N_("biases"), symmetry_breaking.BIAS_SCHEMES, "zeros"),
+        Slider("std", N_("std of random draws"), 0.0, 1.5, 0.05, 0.5),
+        Slider("seed", N_("seed"), 0, 9, 1, 0, integer=True),
     ),
     main="weights",
-    alt=("Two panels over 400 gradient-descent steps on XOR. Top: the loss of a network with "
-         "four hidden units on a fixed axis from 0 to 0.7, with a dashed line at 1/6, the best a "
-         "single unit can do; an early loss above 0.7 is marked off scale. Bottom: "
-         "the largest distance between two hidden units on a symmetric-log axis; it stays at "
-         "zero (to rounding) under constant initialization and grows when the symmetry is broken."),
+    alt=N_("Two panels over 400 gradient-descent steps on XOR. Top: the loss of a network with "
+           "four hidden units on a fixed axis from 0 to 0.7, with a dashed line at 1/6, the best "
+           "a single unit can do; an early loss above 0.7 is marked off scale. Bottom: the "
+           "largest distance between two hidden units on a symmetric-log axis; it stays at zero "
+           "(to rounding) under constant initialization and grows when the symmetry is broken."),
 )

@@ -17,6 +17,7 @@ from knobs.analysis import logistic
 from knobs.nn.activations import sigmoid
 from knobs.nn.losses import BCEWithLogitsLoss
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _, pad
 from knobs.ui.plotting import PALETTE, new_figure
 from knobs.validate import generator, positive_int
 
@@ -74,15 +75,23 @@ def _steps(n: int) -> str:
     return f"{n} steps" if n <= STEPS else f"more than {STEPS} steps"
 
 
+def _report_steps(n: int) -> str:
+    return (_("{n} steps").format(n=n) if n <= STEPS
+            else _("more than {steps} steps").format(steps=STEPS))
+
+
 def report(r: dict) -> str:
-    lines = [f"features ~ N(({r['offset']:g}, {r['offset']:g}), {r['spread']:g}² I), "
-             f"{N_SAMPLES} samples; gradient descent with lr = 1/λ_max"]
-    for name in ("raw", "centered"):
+    lines = [_("features ~ N(({offset:g}, {offset:g}), {spread:g}² I), {m} samples; "
+               "gradient descent with lr = 1/λ_max").format(
+                 offset=r["offset"], spread=r["spread"], m=N_SAMPLES)]
+    for name, shown in (("raw", _("raw")), ("centered", _("centered"))):
         d = r[name]
         eig = ", ".join(f"{v:.4f}" for v in d["eigenvalues"])
-        lines.append(f"  {name:>7}: Hessian eigenvalues at 0 = ({eig}), condition number "
-                     f"{d['condition']:.1f}; loss within {TOLERANCE:g} of the optimum after "
-                     f"{_steps(d['steps'])}")
+        lines.append("  " + _(
+            "{name}: Hessian eigenvalues at 0 = ({eigenvalues}), condition number "
+            "{condition:.1f}; loss within {tolerance:g} of the optimum after {steps}").format(
+                name=pad(shown, 7, ">"), eigenvalues=eig, condition=d["condition"],
+                tolerance=TOLERANCE, steps=_report_steps(d["steps"])))
     return "\n".join(lines)
 
 
@@ -114,16 +123,16 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="centering",
-    title="Centering the features and the curvature of the logistic loss",
+    title=N_("Centering the features and the curvature of the logistic loss"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("offset", "feature mean μ", 0.0, 8.0, 0.5, 4.0),
-        Slider("spread", "feature spread", 0.25, 2.0, 0.25, 1.0),
+        Slider("offset", N_("feature mean μ"), 0.0, 8.0, 0.5, 4.0),
+        Slider("spread", N_("feature spread"), 0.25, 2.0, 0.25, 1.0),
     ),
     main="offset",
-    alt=("The loss minus its minimum against the gradient-descent step, on a log scale, for raw "
-         "features (ochre) and centered features (blue), with the tolerance as a dotted line; "
-         "the title gives the condition number of the Hessian at (w, b) = 0 for both."),
+    alt=N_("The loss minus its minimum against the gradient-descent step, on a log scale, for "
+           "raw features (ochre) and centered features (blue), with the tolerance as a dotted "
+           "line; the title gives the condition number of the Hessian at (w, b) = 0 for both."),
 )

@@ -16,9 +16,10 @@ from knobs.nn.activations import ReLU
 from knobs.nn.linear import Linear
 from knobs.nn.module import Sequential, count_parameters
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 
-MACHINES = {"laptop (16 GB)": 16e9, "large GPU (80 GB)": 80e9}
+MACHINES = {N_("laptop (16 GB)"): 16e9, N_("large GPU (80 GB)"): 80e9}
 
 
 def build(n_in: int, h1: int, h2: int, n_out: int) -> Sequential:
@@ -41,25 +42,27 @@ def compute(n_in: int, h1: int, h2: int, n_out: int) -> dict:
 
 
 def report(r: dict) -> str:
-    rows = [f"  layer {k + 1}: {w:,} in W + {b:,} in b = {w + b:,}"
-            for k, (_, w, b) in enumerate(r["layers"])]
-    fits = [name for name, cap in MACHINES.items() if r["hessian_bytes"] <= cap]
+    rows = [_("  layer {k}: {w:,} in W + {b:,} in b = {total:,}").format(
+                k=k + 1, w=w, b=b, total=w + b)
+            for k, (_index, w, b) in enumerate(r["layers"])]
+    fits = [_(name) for name, cap in MACHINES.items() if r["hessian_bytes"] <= cap]
     return "\n".join([
-        f"network {' → '.join(str(s) for s in r['sizes'])}:",
+        _("network {sizes}:").format(sizes=" → ".join(str(s) for s in r["sizes"])),
         *rows,
-        f"  total {r['n_params']:,} parameters (formula Σ n_in·n_out + n_out: {r['formula']:,}), "
-        f"{accounting.format_bytes(r['param_bytes'])} in float64",
-        f"  full Hessian: {r['hessian_entries']:,} entries, "
-        f"{accounting.format_bytes(r['hessian_bytes'])} in float64; fits in: "
-        + (", ".join(fits) if fits else "neither machine"),
+        _("  total {n:,} parameters (formula Σ n_in·n_out + n_out: {formula:,}), "
+          "{size} in float64").format(n=r["n_params"], formula=r["formula"],
+                                       size=accounting.format_bytes(r["param_bytes"])),
+        _("  full Hessian: {entries:,} entries, {size} in float64; fits in: {machines}").format(
+            entries=r["hessian_entries"], size=accounting.format_bytes(r["hessian_bytes"]),
+            machines=", ".join(fits) if fits else _("neither machine")),
     ])
 
 
 CONTROLS = (
-    Slider("n_in", "inputs", 1, 1000, 1, 100, integer=True),
-    Slider("h1", "hidden layer 1", 1, 1024, 1, 128, integer=True),
-    Slider("h2", "hidden layer 2", 1, 512, 1, 64, integer=True),
-    Slider("n_out", "outputs", 1, 100, 1, 1, integer=True),
+    Slider("n_in", N_("inputs"), 1, 1000, 1, 100, integer=True),
+    Slider("h1", N_("hidden layer 1"), 1, 1024, 1, 128, integer=True),
+    Slider("h2", N_("hidden layer 2"), 1, 512, 1, 64, integer=True),
+    Slider("n_out", N_("outputs"), 1, 100, 1, 1, integer=True),
 )
 # Fixed axes over the whole control box (every count grows with every width, so the extremes are
 # at the smallest and largest widths): the bars move as the sliders do, the axes stay.
@@ -108,14 +111,14 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="counting",
-    title="Layer widths, parameter count and the memory of a full Hessian",
+    title=N_("Layer widths, parameter count and the memory of a full Hessian"),
     compute=compute,
     draw=draw,
     report=report,
     controls=CONTROLS,
     main="h1",
-    alt=("Top: on a log scale, side-by-side bars of the weights and the biases of each of the "
-         "three dense layers, each pair labelled with the layer's widths and its total. Bottom: "
-         "on a log scale, the bytes of the parameters, of their gradient and of the full "
-         "Hessian, with dashed lines at 16 GB and 80 GB."),
+    alt=N_("Top: on a log scale, side-by-side bars of the weights and the biases of each of the "
+           "three dense layers, each pair labelled with the layer's widths and its total. "
+           "Bottom: on a log scale, the bytes of the parameters, of their gradient and of the "
+           "full Hessian, with dashed lines at 16 GB and 80 GB."),
 )

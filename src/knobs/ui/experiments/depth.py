@@ -25,6 +25,7 @@ from knobs.nn import activations
 from knobs.nn.linear import Linear
 from knobs.nn.module import Sequential
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, cover, new_figure
 
 WIDTH = 128
@@ -38,10 +39,12 @@ NETWORKS = 4  # independent networks per setting: enough to show the wander, che
 SCHEMES = {
     "kaiming_normal": ("kaiming_normal", {}),
     "xavier_normal": ("xavier_normal", {}),
-    "normal (std 0.01)": ("normal", {"std": 0.01}),
-    "normal (std 1)": ("normal", {"std": 1.0}),
+    N_("normal (std 0.01)"): ("normal", {"std": 0.01}),
+    N_("normal (std 1)"): ("normal", {"std": 1.0}),
 }
 MAX_DEPTH = 60  # the depth slider's maximum
+# the activations' names as a reader reads them (the menu's values are the engine's names)
+ACTIVATION_NAMES = (N_("relu"), N_("identity"))
 
 
 def _inputs() -> np.ndarray:
@@ -108,12 +111,17 @@ def compute(depth: int, activation: str, scheme: str, bias_std: float) -> dict:
 def report(r: dict) -> str:
     L = r["depth"]
     lines = [
-        f"{r['scheme']} + {r['activation']}, width {WIDTH}, {NETWORKS} networks: "
-        f"n Var(w) = {r['gain']:.3g}, Var(b) = {r['bias_std'] ** 2:.3g}",
-        f"Var(z) at layer 1: {r['var_z'][0]:.2g} (mean field {r['theory'][0]:.2g})",
-        f"Var(z) at layer {L}: {r['var_z'][-1]:.2g} (mean field {r['theory'][-1]:.2g})",
-        f"ratio layer {L} / layer 1: {r['ratio']:.2g} (geometric mean; the networks range "
-        f"from {r['ratio_low']:.2g} to {r['ratio_high']:.2g})",
+        _("{scheme} + {activation}, width {width}, {networks} networks: "
+          "n Var(w) = {gain:.3g}, Var(b) = {bias_var:.3g}").format(
+            scheme=named(r["scheme"]), activation=named(r["activation"]), width=WIDTH,
+            networks=NETWORKS, gain=r["gain"], bias_var=r["bias_std"] ** 2),
+        _("Var(z) at layer 1: {var:.2g} (mean field {theory:.2g})").format(
+            var=r["var_z"][0], theory=r["theory"][0]),
+        _("Var(z) at layer {L}: {var:.2g} (mean field {theory:.2g})").format(
+            L=L, var=r["var_z"][-1], theory=r["theory"][-1]),
+        _("ratio layer {L} / layer 1: {ratio:.2g} (geometric mean; the networks range "
+          "from {low:.2g} to {high:.2g})").format(
+            L=L, ratio=r["ratio"], low=r["ratio_low"], high=r["ratio_high"]),
     ]
     return "\n".join(lines)
 
@@ -185,19 +193,19 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="depth",
-    title="Variance of z through a deep random network",
+    title=N_("Variance of z through a deep random network"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("depth", "depth", 1, MAX_DEPTH, 1, 30, integer=True),
-        Choice("activation", "activation", ("relu", "tanh", "identity", "sigmoid"), "relu"),
-        Choice("scheme", "weight init", tuple(SCHEMES), "kaiming_normal"),
-        Slider("bias_std", "bias std", 0.0, 1.0, 0.05, 0.0),
+        Slider("depth", N_("depth"), 1, MAX_DEPTH, 1, 30, integer=True),
+        Choice("activation", N_("activation"), ("relu", "tanh", "identity", "sigmoid"), "relu"),
+        Choice("scheme", N_("weight init"), tuple(SCHEMES), "kaiming_normal"),
+        Slider("bias_std", N_("bias std"), 0.0, 1.0, 0.05, 0.0),
     ),
     main="scheme",
-    alt=("The base-10 logarithm of the variance of the net input z against the layer index, "
-         "measured in four networks built by the engine (thin lines) with their geometric mean "
-         "(dots) and predicted by the mean-field recursion (dashed line), with a dotted "
-         "reference line at the input variance 1."),
+    alt=N_("The base-10 logarithm of the variance of the net input z against the layer index, "
+           "measured in four networks built by the engine (thin lines) with their geometric mean "
+           "(dots) and predicted by the mean-field recursion (dashed line), with a dotted "
+           "reference line at the input variance 1."),
 )

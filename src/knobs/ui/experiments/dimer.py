@@ -18,6 +18,7 @@ from knobs.nn.linear import Linear
 from knobs.nn.module import Sequential
 from knobs.studies import dimer_potential
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 
 ETA_FIT = 0.5          # Å⁻², the descriptor width used for the fit
@@ -74,14 +75,19 @@ def _signed(x: float) -> str:
 
 def report(r: dict) -> str:
     return "\n".join([
-        f"eta = {r['eta']:.2f} Å⁻², bias of unit {r['unit']} shifted by {r['delta_b']:+.2f} "
-        f"(b = {r['b']:+.3f}, output weight v = {r['v']:+.3f})",
-        f"  E(inf) from the biases, 2 (sum v_k tanh(b_k) + c): {r['far_bias']:.4f} eV",
-        f"  the model evaluated at r = {R_FAR:g} Å:               {r['far_model']:.4f} eV",
-        f"  shift from the fitted far field {r['far_fit']:.4f} eV: "
-        f"{_signed(r['far_bias'] - r['far_fit'])} eV "
-        f"(2 v (tanh(b + Δb) - tanh(b)) = {_signed(r['predicted_shift'])} eV)",
-        f"  lowest energy on the plotted grid: {r['E_min']:.3f} eV at r = {r['r_min']:.2f} Å",
+        _("eta = {eta:.2f} Å⁻², bias of unit {unit} shifted by {delta_b:+.2f} "
+          "(b = {b:+.3f}, output weight v = {v:+.3f})").format(
+            eta=r["eta"], unit=r["unit"], delta_b=r["delta_b"], b=r["b"], v=r["v"]),
+        _("  E(inf) from the biases, 2 (sum v_k tanh(b_k) + c): {far:.4f} eV").format(
+            far=r["far_bias"]),
+        _("  the model evaluated at r = {r:g} Å:               {far:.4f} eV").format(
+            r=R_FAR, far=r["far_model"]),
+        _("  shift from the fitted far field {fit:.4f} eV: {shift} eV "
+          "(2 v (tanh(b + Δb) - tanh(b)) = {predicted} eV)").format(
+            fit=r["far_fit"], shift=_signed(r["far_bias"] - r["far_fit"]),
+            predicted=_signed(r["predicted_shift"])),
+        _("  lowest energy on the plotted grid: {E:.3f} eV at r = {r:.2f} Å").format(
+            E=r["E_min"], r=r["r_min"]),
     ])
 
 
@@ -125,18 +131,18 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="dimer",
-    title="A dimer potential: the descriptor width and one bias",
+    title=N_("A dimer potential: the descriptor width and one bias"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("eta", "descriptor η (Å⁻²)", 0.05, 2.0, 0.05, ETA_FIT),
-        Slider("unit", "hidden unit k", 1, N_HIDDEN, 1, 1, integer=True),
-        Slider("delta_b", "shift of b_k", -3.0, 3.0, 0.1, 0.0),
+        Slider("eta", N_("descriptor η (Å⁻²)"), 0.05, 2.0, 0.05, ETA_FIT),
+        Slider("unit", N_("hidden unit k"), 1, N_HIDDEN, 1, 1, integer=True),
+        Slider("delta_b", N_("shift of b_k"), -3.0, 3.0, 0.1, 0.0),
     ),
     main="delta_b",
-    alt=("The energy of two atoms against their distance: a dotted Morse reference curve, the "
-         "fitted network, the network after changing η or one bias, and a dashed horizontal "
-         "line at the far-field energy computed from the biases, which the curve approaches "
-         "at large distance."),
+    alt=N_("The energy of two atoms against their distance: a dotted Morse reference curve, the "
+           "fitted network, the network after changing η or one bias, and a dashed horizontal "
+           "line at the far-field energy computed from the biases, which the curve approaches at "
+           "large distance."),
 )

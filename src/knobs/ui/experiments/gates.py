@@ -6,6 +6,7 @@ import numpy as np
 
 from knobs.studies import logic_gates
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _, named
 from knobs.ui.plotting import PALETTE, new_figure
 
 
@@ -27,10 +28,16 @@ def compute(w1: float, w2: float, b: float) -> dict:
 def report(r: dict) -> str:
     rows = [f"  x = ({int(x1)}, {int(x2)})   z = {z:+.2f}   y = {int(y)}"
             for (x1, x2), z, y in zip(logic_gates.INPUTS, r["z"], r["outputs"], strict=True)]
-    where = (f"boundary at signed distance -b/|w| = {r['offset']:+.3f} from the origin"
-             if r["has_boundary"] else "w = 0: no boundary, the output is the same everywhere")
-    return "\n".join([f"w = ({r['w'][0]:g}, {r['w'][1]:g}), b = {r['b']:g}: the neuron computes "
-                      f"{r['gate']}", *rows, where])
+    where = (_("boundary at signed distance -b/|w| = {offset:+.3f} from the origin").format(
+                 offset=r["offset"])
+             if r["has_boundary"] else _("w = 0: no boundary, the output is the same everywhere"))
+    head = _("w = ({w1:g}, {w2:g}), b = {b:g}: the neuron computes {gate}").format(
+        w1=r["w"][0], w2=r["w"][1], b=r["b"], gate=named(r["gate"]))
+    return "\n".join([head, *rows, where])
+
+
+# the names of Boolean functions that have words (AND, XOR, x1 are names in every language)
+GATE_WORDS = (N_("TRUE"), N_("FALSE"), N_("NOT x1"), N_("NOT x2"))
 
 
 def draw(r: dict):
@@ -60,16 +67,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="gates",
-    title="One threshold neuron, two weights and a bias",
+    title=N_("One threshold neuron, two weights and a bias"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("w1", "weight w1", -3.0, 3.0, 0.25, 1.0),
-        Slider("w2", "weight w2", -3.0, 3.0, 0.25, 1.0),
-        Slider("b", "bias b", -3.0, 3.0, 0.25, -1.5),
+        Slider("w1", N_("weight w1"), -3.0, 3.0, 0.25, 1.0),
+        Slider("w2", N_("weight w2"), -3.0, 3.0, 0.25, 1.0),
+        Slider("b", N_("bias b"), -3.0, 3.0, 0.25, -1.5),
     ),
     main="b",
-    alt=("The four binary inputs in the plane, coloured by the neuron's output, with the "
-         "decision boundary w1 x1 + w2 x2 + b = 0 as a line and the weight vector as its normal."),
+    alt=N_("The four binary inputs in the plane, coloured by the neuron's output, with the "
+           "decision boundary w1 x1 + w2 x2 + b = 0 as a line and the weight vector as its "
+           "normal."),
 )

@@ -9,6 +9,7 @@ import numpy as np
 from knobs.analysis import backprop
 from knobs.nn import activations
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, named, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 W = 1.0            # the neuron's weight; the bias is set so that z lands on the chosen point
@@ -52,24 +53,26 @@ def compute(activation: str, z: float, a_in: float, y: float) -> dict:
 
 def report(r: dict) -> str:
     rows = [
-        ("output a = f(z)", r["a"]),
-        ("responsibility dC/da = 2(a - y)", r["responsibility"]),
-        ("activity f'(z)", r["activity"]),
+        (_("output a = f(z)"), r["a"]),
+        (_("responsibility dC/da = 2(a - y)"), r["responsibility"]),
+        (_("activity f'(z)"), r["activity"]),
         ("delta = dC/da * f'(z)", r["delta"]),
         ("dC/dw = delta * a_in", r["dw"]),
         ("dC/db = delta * 1", r["db"]),
     ]
-    lines = [f"{r['activation']} neuron, w = {r['w']:g}, b = {r['b']:+.2f}, input a_in = "
-             f"{r['a_in']:+.2f}, target y = {r['y']:+.2f}: operating point z = {r['z']:+.2f}"]
-    lines += [f"  {name:<34}{value + 0.0:+.4g}" for name, value in rows]  # + 0.0: no "-0"
+    lines = [_("{activation} neuron, w = {w:g}, b = {b:+.2f}, input a_in = {a_in:+.2f}, "
+               "target y = {y:+.2f}: operating point z = {z:+.2f}").format(
+                 activation=named(r["activation"]), w=r["w"], b=r["b"], a_in=r["a_in"], y=r["y"],
+                 z=r["z"])]
+    lines += [f"  {pad(name, 34)}{value + 0.0:+.4g}" for name, value in rows]  # + 0.0: no "-0"
     if r["at_kink"]:
-        lines.append("z = 0 is the kink of ReLU: the engine takes f'(0) = 0 (as PyTorch does); "
-                     "a central difference straddles the kink and returns the average slope, "
-                     "so it cannot referee this point")
+        lines.append(_("z = 0 is the kink of ReLU: the engine takes f'(0) = 0 (as PyTorch does); "
+                       "a central difference straddles the kink and returns the average slope, "
+                       "so it cannot referee this point"))
     else:
-        ok = {k: "yes" if r[f"error_{k}"] < AGREE else "NO" for k in ("w", "b")}
-        lines.append(f"central differences agree to {AGREE:.0e}: dC/dw {ok['w']}, "
-                     f"dC/db {ok['b']}")
+        ok = {k: _("yes") if r[f"error_{k}"] < AGREE else _("NO") for k in ("w", "b")}
+        lines.append(_("central differences agree to {agree:.0e}: dC/dw {w}, dC/db {b}").format(
+            agree=AGREE, w=ok["w"], b=ok["b"]))
     return "\n".join(lines)
 
 
@@ -118,18 +121,18 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="gradients",
-    title="One neuron's gradients at an operating point",
+    title=N_("One neuron's gradients at an operating point"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Choice("activation", "activation", ("sigmoid", "tanh", "relu", "identity"), "sigmoid"),
-        Slider("z", "operating point z", *Z_RANGE, Z_STEP, 1.0),
-        Slider("a_in", "input a_in", *A_IN_RANGE, 0.25, 0.5),
-        Slider("y", "target y", *Y_RANGE, 0.25, 0.0),
+        Choice("activation", N_("activation"), ("sigmoid", "tanh", "relu", "identity"), "sigmoid"),
+        Slider("z", N_("operating point z"), *Z_RANGE, Z_STEP, 1.0),
+        Slider("a_in", N_("input a_in"), *A_IN_RANGE, 0.25, 0.5),
+        Slider("y", N_("target y"), *Y_RANGE, 0.25, 0.0),
     ),
     main="z",
-    alt=("Two panels over the net input z from -8 to 8. Top: the activation f(z) and its slope "
-         "f'(z), with the operating point marked. Bottom: the gradients dC/db = delta and "
-         "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
+    alt=N_("Two panels over the net input z from -8 to 8. Top: the activation f(z) and its slope "
+           "f'(z), with the operating point marked. Bottom: the gradients dC/db = delta and "
+           "dC/dw = delta times a_in along z; both shrink to zero where f is flat."),
 )

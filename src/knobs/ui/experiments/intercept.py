@@ -12,6 +12,7 @@ import numpy as np
 
 from knobs.analysis import regularization as reg
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 
 SEED = 11
@@ -51,12 +52,14 @@ def _f(v: float) -> str:
 
 def report(r: dict) -> str:
     return "\n".join([
-        f"λ = {r['lam']:g}, D = diag(1, {r['bias_factor']:g}), target mean ȳ = {_f(r['y_mean'])}",
-        f"  penalized intercept: w = {_f(r['w'])}, b = {_f(r['b'])} "
-        f"(ȳ/(1 + λ d_b²) = {_f(r['b_formula'])}), mean prediction {_f(r['mean_pred'])}, "
-        f"MSE {r['mse']:.4f}",
-        f"  free intercept:      w = {_f(r['w_free'])}, b = {_f(r['b_free'])}, "
-        f"mean prediction {_f(r['mean_pred_free'])}, MSE {r['mse_free']:.4f}",
+        _("λ = {lam:g}, D = diag(1, {d_b:g}), target mean ȳ = {y_mean}").format(
+            lam=r["lam"], d_b=r["bias_factor"], y_mean=_f(r["y_mean"])),
+        _("  penalized intercept: w = {w}, b = {b} (ȳ/(1 + λ d_b²) = {formula}), "
+          "mean prediction {mean}, MSE {mse:.4f}").format(
+            w=_f(r["w"]), b=_f(r["b"]), formula=_f(r["b_formula"]), mean=_f(r["mean_pred"]),
+            mse=r["mse"]),
+        _("  free intercept:      w = {w}, b = {b}, mean prediction {mean}, MSE {mse:.4f}").format(
+            w=_f(r["w_free"]), b=_f(r["b_free"]), mean=_f(r["mean_pred_free"]), mse=r["mse_free"]),
     ])
 
 
@@ -86,17 +89,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="intercept",
-    title="Penalizing the intercept in homogeneous coordinates",
+    title=N_("Penalizing the intercept in homogeneous coordinates"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("lam", "penalty λ", 0.0, 10.0, 0.25, 1.0),
-        Slider("bias_factor", "bias factor d_b in D", 0.0, 2.0, 0.1, 1.0),
-        Slider("y_mean", "target mean ȳ", -4.0, 4.0, 0.5, 3.0),
+        Slider("lam", N_("penalty λ"), 0.0, 10.0, 0.25, 1.0),
+        Slider("bias_factor", N_("bias factor d_b in D"), 0.0, 2.0, 0.1, 1.0),
+        Slider("y_mean", N_("target mean ȳ"), -4.0, 4.0, 0.5, 3.0),
     ),
     main="bias_factor",
-    alt=("Scatter of forty points with a straight-line trend around the target mean, the fitted "
-         "line with a penalized intercept and the fitted line with a free intercept, and "
-         "horizontal lines at the target mean and at zero."),
+    alt=N_("Scatter of forty points with a straight-line trend around the target mean, the "
+           "fitted line with a penalized intercept and the fitted line with a free intercept, "
+           "and horizontal lines at the target mean and at zero."),
 )

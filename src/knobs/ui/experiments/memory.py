@@ -18,6 +18,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullLocat
 from knobs.analysis import accounting
 from knobs.analysis.checkpoint import predicted_memory
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 MAX_DEPTH = 128  # the depth slider's maximum: the bottom panel always spans 1 .. MAX_DEPTH
@@ -58,15 +59,20 @@ def compute(depth: int, batch: int, width: int) -> dict:
 def report(r: dict) -> str:
     f = accounting.format_bytes
     train_total = 2 * r["params"] + r["training"]
+    rows = [(_("  parameters:"), r["params"], ""),
+            (_("  inference activations:"), r["inference"], _("   (two layers at a time)")),
+            (_("  training activations:"), r["training"], _("   (every layer, ∝ L·B·n)")),
+            (_("  with {segments} checkpointed segments:").format(segments=r["segments"]),
+             r["checkpointed"], "")]
     return "\n".join([
-        f"L = {r['depth']} layers of width n = {r['width']}, batch B = {r['batch']} (float64)",
-        f"  parameters:                 {f(r['params']):>10}",
-        f"  inference activations:      {f(r['inference']):>10}   (two layers at a time)",
-        f"  training activations:       {f(r['training']):>10}   (every layer, ∝ L·B·n)",
-        f"  with {r['segments']} checkpointed segments: {f(r['checkpointed']):>10}",
-        f"  total inference {f(r['params'] + r['inference'])}, total training "
-        f"{f(train_total)} (parameters + gradients + activations), "
-        f"{train_total / (r['params'] + r['inference']):.1f}x",
+        _("L = {L} layers of width n = {n}, batch B = {B} (float64)").format(
+            L=r["depth"], n=r["width"], B=r["batch"]),
+        # the sizes end in one column, 40 characters from the left
+        *(f"{pad(name, 29)} {f(size):>10}{note}" for name, size, note in rows),
+        _("  total inference {inference}, total training {training} "
+          "(parameters + gradients + activations), {ratio:.1f}x").format(
+            inference=f(r["params"] + r["inference"]), training=f(train_total),
+            ratio=train_total / (r["params"] + r["inference"])),
     ])
 
 
@@ -115,20 +121,20 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="memory",
-    title="Memory of inference and training",
+    title=N_("Memory of inference and training"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("depth", "depth L", 1, MAX_DEPTH, 1, 16, integer=True),
-        Slider("batch", "batch B", 1, 1024, 1, 256, integer=True),
-        Slider("width", "width n", 8, 2048, 8, 512, integer=True),
+        Slider("depth", N_("depth L"), 1, MAX_DEPTH, 1, 16, integer=True),
+        Slider("batch", N_("batch B"), 1, 1024, 1, 256, integer=True),
+        Slider("width", N_("width n"), 8, 2048, 8, 512, integer=True),
     ),
     main="depth",
-    alt=("Top: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
-         "and activation memory for inference, training and checkpointed training, each mode's "
-         "total marked by a line and printed above it. Bottom: memory against depth from 1 to 128 "
-         "on log-log axes: a rising line for training activations, a slower square-root curve "
-         "with checkpointing, a flat line for inference, the parameters dotted, and a vertical "
-         "line at the chosen depth."),
+    alt=N_("Top: side-by-side bars, on a fixed log scale in bytes, of parameter (with gradient) "
+           "and activation memory for inference, training and checkpointed training, each mode's "
+           "total marked by a line and printed above it. Bottom: memory against depth from 1 to "
+           "128 on log-log axes: a rising line for training activations, a slower square-root "
+           "curve with checkpointing, a flat line for inference, the parameters dotted, and a "
+           "vertical line at the chosen depth."),
 )

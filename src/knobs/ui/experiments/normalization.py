@@ -13,6 +13,7 @@ import numpy as np
 from knobs.analysis.folding import absorption_residual
 from knobs.nn.norm import BatchNorm1d, LayerNorm, RMSNorm
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 
 SEED = 5
@@ -58,18 +59,19 @@ def compute(orth_scale: float, par_shift: float) -> dict:
 
 def report(r: dict) -> str:
     def span(v):
-        return f"{v.min():.4f} to {v.max():.4f}"
+        return _("{low:.4f} to {high:.4f}").format(low=v.min(), high=v.max())
 
-    bn = ("unchanged (every change below 1e-12, rounding level)" if r["bn_unchanged"]
-          else f"changes by up to {r['bn'].max():.4f}")
+    bn = (_("unchanged (every change below 1e-12, rounding level)") if r["bn_unchanged"]
+          else _("changes by up to {change:.4f}").format(change=r["bn"].max()))
+    sign = "-" if r["orth_scale"] < 0 else "+"
     return "\n".join([
-        f"b = {r['par_shift']:g}·1 {'-' if r['orth_scale'] < 0 else '+'} "
-        f"{abs(r['orth_scale']):g}·u   (u ⟂ 1, unit RMS), "
-        f"{M} samples, {N_OUT} features",
-        f"  BatchNorm (training): {bn}",
-        f"  LayerNorm: RMS change per sample {span(r['ln'])}; "
-        f"best refit of γ, β leaves {r['ln_residual']:.4f}",
-        f"  RMSNorm:   RMS change per sample {span(r['rms'])}",
+        _("b = {c:g}·1 {sign} {s:g}·u   (u ⟂ 1, unit RMS), {m} samples, {n} features").format(
+            c=r["par_shift"], sign=sign, s=abs(r["orth_scale"]), m=M, n=N_OUT),
+        _("  BatchNorm (training): {verdict}").format(verdict=bn),
+        _("  LayerNorm: RMS change per sample {span}; "
+          "best refit of γ, β leaves {residual:.4f}").format(
+            span=span(r["ln"]), residual=r["ln_residual"]),
+        _("  RMSNorm:   RMS change per sample {span}").format(span=span(r["rms"])),
     ])
 
 
@@ -97,17 +99,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="normalization",
-    title="The part of b orthogonal to 1, through BatchNorm, LayerNorm and RMSNorm",
+    title=N_("The part of b orthogonal to 1, through BatchNorm, LayerNorm and RMSNorm"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("orth_scale", "part ⟂ 1: s", -3.0, 3.0, 0.25, 1.0),
-        Slider("par_shift", "part along 1: c", -5.0, 5.0, 0.5, 2.0),
+        Slider("orth_scale", N_("part ⟂ 1: s"), -3.0, 3.0, 0.25, 1.0),
+        Slider("par_shift", N_("part along 1: c"), -5.0, 5.0, 0.5, 2.0),
     ),
     main="orth_scale",
-    alt=("Scatter of forty samples: horizontal axis the spread of the sample's net input across "
-         "features, vertical axis how much adding the bias changes the output of BatchNorm, "
-         "LayerNorm and RMSNorm. BatchNorm's points lie at zero; LayerNorm's are largest for "
-         "samples with a small spread."),
+    alt=N_("Scatter of forty samples: horizontal axis the spread of the sample's net input "
+           "across features, vertical axis how much adding the bias changes the output of "
+           "BatchNorm, LayerNorm and RMSNorm. BatchNorm's points lie at zero; LayerNorm's are "
+           "largest for samples with a small spread."),
 )

@@ -8,10 +8,11 @@ import numpy as np
 
 from knobs.analysis import summation
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, named, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 N_MAX = 10**6
-VALUES = ("uniform [0, 1)", "standard normal", "constant 0.1")
+VALUES = (N_("uniform [0, 1)"), N_("standard normal"), N_("constant 0.1"))
 FLOOR = 1e-11   # an error of exactly 0 is drawn here: a log axis has no 0
 SEED = 8        # the experiment's own data; the chapter's rng is not involved
 N_LIMITS = (0.5, 2 * N_MAX)   # the x axis, fixed: n from 1 to N_MAX with a margin
@@ -62,15 +63,19 @@ def compute(log10_n: float, values: str) -> dict:
 
 
 def report(r: dict) -> str:
-    rows = [("left to right", r["sequential"], r["err_sequential"][-1]),
-            ("np.sum (pairwise)", r["pairwise"], r["err_pairwise"][-1]),
-            ("explicit tree", r["tree"], r["err_tree"][-1])]
-    lines = [f"{r['n']:,} float32 numbers, {r['values']}: exact sum {r['exact']:.10g}"]
-    lines += [f"  {name:<18} {value:>16.10g}   error / sum|x| = {err:.1e}"
+    rows = [(_("left to right"), r["sequential"], r["err_sequential"][-1]),
+            (_("np.sum (pairwise)"), r["pairwise"], r["err_pairwise"][-1]),
+            (_("explicit tree"), r["tree"], r["err_tree"][-1])]
+    lines = [_("{n:,} float32 numbers, {values}: exact sum {exact:.10g}").format(
+        n=r["n"], values=named(r["values"]), exact=r["exact"])]
+    lines += [f"  {pad(name, 18)} {value:>16.10g}   "
+              + _("error / sum|x| = {error:.1e}").format(error=err)
               for name, value, err in rows]
-    lines.append(f"  a tree needs {r['levels']} levels instead of {r['n'] - 1:,} dependent "
-                 f"additions; worst-case bounds {r['bound_tree']:.1e} (tree) vs "
-                 f"{r['bound_sequential']:.1e} (left to right)")
+    lines.append(_("  a tree needs {levels} levels instead of {additions:,} dependent "
+                   "additions; worst-case bounds {tree:.1e} (tree) vs "
+                   "{sequential:.1e} (left to right)").format(
+        levels=r["levels"], additions=r["n"] - 1, tree=r["bound_tree"],
+        sequential=r["bound_sequential"]))
     return "\n".join(lines)
 
 
@@ -100,17 +105,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="reduction",
-    title="Summing in float32: one after another or as a tree",
+    title=N_("Summing in float32: one after another or as a tree"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("log10_n", "log10 of n", 1.0, 6.0, 0.25, 6.0),
-        Choice("values", "values", VALUES, "uniform [0, 1)"),
+        Slider("log10_n", N_("log10 of n"), 1.0, 6.0, 0.25, 6.0),
+        Choice("values", N_("values"), VALUES, "uniform [0, 1)"),
     ),
     main="log10_n",
-    alt=("Log-log plot of the rounding error of a float32 sum against the number of values n, "
-         "for left-to-right summation, NumPy's pairwise np.sum and an explicit tree, with the "
-         "worst-case bounds (n - 1)u and log2(n)u as dotted lines; the left-to-right error "
-         "grows far faster than the tree's."),
+    alt=N_("Log-log plot of the rounding error of a float32 sum against the number of values n, "
+           "for left-to-right summation, NumPy's pairwise np.sum and an explicit tree, with the "
+           "worst-case bounds (n - 1)u and log2(n)u as dotted lines; the left-to-right error "
+           "grows far faster than the tree's."),
 )

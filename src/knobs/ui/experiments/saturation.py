@@ -20,6 +20,7 @@ from knobs.nn.losses import MSELoss
 from knobs.nn.module import Sequential, train_step
 from knobs.nn.optim import SGD
 from knobs.ui.experiments.base import Choice, Experiment, Slider
+from knobs.ui.language import N_, _, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 SEED = 4  # the experiment's own data and initial weights; the same at every call
@@ -76,15 +77,18 @@ def compute(b0: float, lam_b: float, activation: str) -> dict:
 
 def report(r: dict) -> str:
     f = r["activation"]
-    lines = [f"{f} hidden layer, initial biases ±{r['b0']:g}, {STEPS} steps of SGD (lr {LR:g})",
-             f"{'':>22}{'mean ' + f + chr(39) + '(z)':>18}{'':>4}{'loss':>8}{'mean |b|':>10}",
+    lines = [_("{f} hidden layer, initial biases ±{b0:g}, {steps} steps of SGD (lr {lr:g})").format(
+                 f=f, b0=r["b0"], steps=STEPS, lr=LR),
+             " " * 22 + pad(_("mean {f}'(z)").format(f=f), 18, ">") + " " * 4
+             + pad(_("loss"), 8, ">") + pad(_("mean |b|"), 10, ">"),
              ]
     for label, s, loss, b in (
         (f"λ_b = {r['lam_b']:g}", r["slope"], r["loss"], r["b_abs"]),
-        ("λ_b = 0 (reference)", r["slope_free"], r["loss_free"], r["b_abs_free"]),
+        (_("λ_b = 0 (reference)"), r["slope_free"], r["loss_free"], r["b_abs_free"]),
     ):
         # two significant digits: the digits a fixed budget of steps has settled
-        lines.append(f"{label:>22}{s[0]:>#9.2g} → {s[-1]:<#7.2g}{loss[-1]:>#9.2g}{b:>#10.2g}")
+        lines.append(pad(label, 22, ">")
+                     + f"{s[0]:>#9.2g} → {s[-1]:<#7.2g}{loss[-1]:>#9.2g}{b:>#10.2g}")
     return "\n".join(lines)
 
 
@@ -133,17 +137,17 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="saturation",
-    title="Saturated biases and an L2 penalty on them",
+    title=N_("Saturated biases and an L2 penalty on them"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("b0", "initial |b|", 0.0, 8.0, 0.5, 4.0),
-        Slider("lam_b", "bias penalty λ_b", 0.0, 0.5, 0.02, 0.1),
-        Choice("activation", "activation", ("tanh", "sigmoid"), "tanh"),
+        Slider("b0", N_("initial |b|"), 0.0, 8.0, 0.5, 4.0),
+        Slider("lam_b", N_("bias penalty λ_b"), 0.0, 0.5, 0.02, 0.1),
+        Choice("activation", N_("activation"), ("tanh", "sigmoid"), "tanh"),
     ),
     main="lam_b",
-    alt=("Two panels over 300 training steps. Top: the average slope of the activation at the "
-         "hidden units' net inputs, for training with and without the bias penalty. Bottom: the "
-         "training loss, on a log scale, for the same two runs."),
+    alt=N_("Two panels over 300 training steps. Top: the average slope of the activation at the "
+           "hidden units' net inputs, for training with and without the bias penalty. Bottom: "
+           "the training loss, on a log scale, for the same two runs."),
 )

@@ -14,6 +14,7 @@ import math
 from knobs.analysis import accounting
 from knobs.nn.conv import conv_output_size
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _, pad
 from knobs.ui.plotting import PALETTE, new_figure
 
 C_IN = 3  # an RGB image
@@ -34,22 +35,27 @@ def compute(size: int, kernel: int, stride: int, filters: int) -> dict:
 
 
 def report(r: dict) -> str:
+    counts = [(_("  convolution (one shared filter bank):"), r["conv"]),
+              (_("  locally connected (one bank per patch):"), r["local"]),
+              (_("  dense (same input and output sizes):"), r["dense"])]
     return "\n".join([
-        f"{C_IN} x {r['size']} x {r['size']} image, {r['filters']} filters of "
-        f"{r['kernel']} x {r['kernel']}, stride {r['stride']}: "
-        f"{r['out_side']} x {r['out_side']} = {r['patches']:,} patches",
-        f"  convolution (one shared filter bank): {r['conv']:>20,} parameters",
-        f"  locally connected (one bank per patch): {r['local']:>18,} parameters",
-        f"  dense (same input and output sizes):  {r['dense']:>20,} parameters",
-        f"  conv / locally connected = 1/{round(1 / r['ratio']):,} = 1/(number of patches)",
+        _("{c} x {size} x {size} image, {filters} filters of {kernel} x {kernel}, "
+          "stride {stride}: {side} x {side} = {patches:,} patches").format(
+            c=C_IN, size=r["size"], filters=r["filters"], kernel=r["kernel"],
+            stride=r["stride"], side=r["out_side"], patches=r["patches"]),
+        # the counts end in one column, 60 characters from the left
+        *(pad(name, 42) + _("{count:>18,} parameters").format(count=count)
+          for name, count in counts),
+        _("  conv / locally connected = 1/{patches:,} = 1/(number of patches)").format(
+            patches=round(1 / r["ratio"])),
     ])
 
 
 CONTROLS = (
-    Slider("size", "image side", 16, 256, 16, 32, integer=True),
-    Slider("kernel", "kernel side", 1, 11, 1, 3, integer=True),
-    Slider("stride", "stride", 1, 4, 1, 1, integer=True),
-    Slider("filters", "filters", 1, 64, 1, 16, integer=True),
+    Slider("size", N_("image side"), 16, 256, 16, 32, integer=True),
+    Slider("kernel", N_("kernel side"), 1, 11, 1, 3, integer=True),
+    Slider("stride", N_("stride"), 1, 4, 1, 1, integer=True),
+    Slider("filters", N_("filters"), 1, 64, 1, 16, integer=True),
 )
 # Each count grows with the image side and the filters and shrinks with the kernel and stride
 # (the convolution's grows with the kernel), so the largest over the whole control box is at a
@@ -80,14 +86,14 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="sharing",
-    title="Convolution, locally connected, dense: the parameter counts",
+    title=N_("Convolution, locally connected, dense: the parameter counts"),
     compute=compute,
     draw=draw,
     report=report,
     controls=CONTROLS,
     main="size",
-    alt=("Horizontal bars on a logarithmic axis: the parameter counts of a convolution, a locally "
-         "connected layer with the same wiring, and a dense layer with the same input and output "
-         "sizes, for an RGB image; the locally connected bar exceeds the convolution's by the "
-         "number of patches."),
+    alt=N_("Horizontal bars on a logarithmic axis: the parameter counts of a convolution, a "
+           "locally connected layer with the same wiring, and a dense layer with the same input "
+           "and output sizes, for an RGB image; the locally connected bar exceeds the "
+           "convolution's by the number of patches."),
 )

@@ -15,6 +15,7 @@ import numpy as np
 from knobs.analysis.moments import net_input_covariance, net_input_mean
 from knobs.nn.linear import Linear
 from knobs.ui.experiments.base import Experiment, Slider
+from knobs.ui.language import N_, _
 from knobs.ui.plotting import PALETTE, new_figure
 
 SAMPLES = 4000
@@ -61,10 +62,11 @@ def compute(mu1: float, mu2: float, sigma: float, rho: float, w1: float, w2: flo
 
 def report(r: dict) -> str:
     return "\n".join([
-        f"E[z]  = wᵀμ + b = {r['wmu']:+.3f} {r['b']:+.3f} = {r['mean']:+.3f}   "
-        f"(sample of {len(r['z'])}: {r['sample_mean']:+.3f})",
-        f"SD(z) = √(wᵀΣw) = {r['sd']:.3f}   (sample: {r['sample_sd']:.3f});  "
-        f"b changes E[z] only, never SD(z)",
+        _("E[z]  = wᵀμ + b = {wmu:+.3f} {b:+.3f} = {mean:+.3f}   "
+          "(sample of {m}: {sample_mean:+.3f})").format(
+            wmu=r["wmu"], b=r["b"], mean=r["mean"], m=len(r["z"]), sample_mean=r["sample_mean"]),
+        _("SD(z) = √(wᵀΣw) = {sd:.3f}   (sample: {sample_sd:.3f});  "
+          "b changes E[z] only, never SD(z)").format(sd=r["sd"], sample_sd=r["sample_sd"]),
     ])
 
 
@@ -123,23 +125,22 @@ def draw(r: dict):
 
 EXPERIMENT = Experiment(
     name="zstats",
-    title="The distribution of the net input z = wᵀx + b",
+    title=N_("The distribution of the net input z = wᵀx + b"),
     compute=compute,
     draw=draw,
     report=report,
     controls=(
-        Slider("mu1", "mean μ1", -3.0, 3.0, 0.5, 1.0),
-        Slider("mu2", "mean μ2", -3.0, 3.0, 0.5, -0.5),
-        Slider("sigma", "input SD σ", 0.0, 3.0, 0.25, 1.0),
-        Slider("rho", "correlation ρ", -1.0, 1.0, 0.1, 0.5),
-        Slider("w1", "weight w1", -3.0, 3.0, 0.25, 1.0),
-        Slider("w2", "weight w2", -3.0, 3.0, 0.25, 1.0),
-        Slider("b", "bias b", -5.0, 5.0, 0.25, 1.0),
+        Slider("mu1", N_("mean μ1"), -3.0, 3.0, 0.5, 1.0),
+        Slider("mu2", N_("mean μ2"), -3.0, 3.0, 0.5, -0.5),
+        Slider("sigma", N_("input SD σ"), 0.0, 3.0, 0.25, 1.0),
+        Slider("rho", N_("correlation ρ"), -1.0, 1.0, 0.1, 0.5),
+        Slider("w1", N_("weight w1"), -3.0, 3.0, 0.25, 1.0),
+        Slider("w2", N_("weight w2"), -3.0, 3.0, 0.25, 1.0),
+        Slider("b", N_("bias b"), -5.0, 5.0, 0.25, 1.0),
     ),
     main="b",
-    alt=("A histogram of sampled net inputs z with the Gaussian density N(wᵀμ + b, wᵀΣw) "
-         "drawn over it, a vertical line at the theoretical mean wᵀμ + b, a shaded band one "
-         "standard deviation either side, and a dotted line at z = 0. The axes stay fixed (z from "
-         "-25 to 25, density up to 0.5); a note marks samples beyond them or a peak above the "
-         "top."),
+    alt=N_("A histogram of sampled net inputs z with the Gaussian density N(wᵀμ + b, wᵀΣw) drawn "
+           "over it, a vertical line at the theoretical mean wᵀμ + b, a shaded band one standard "
+           "deviation either side, and a dotted line at z = 0. The axes stay fixed (z from -25 "
+           "to 25, density up to 0.5); a note marks samples beyond them or a peak above the top."),
 )

@@ -67,6 +67,14 @@ def widths_seen(browser, server):
     return get
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways(widths_seen, width, path):
+    """Wide tables, code, outputs and equations scroll in their own box, never the page."""
+    for moment, size in widths_seen(width, path).items():
+        assert size["scroll_width"] <= size["client_width"], f"{moment}: {size}"
+
+
 @pytest.mark.parametrize("width", NARROW)
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_phone_and_tablet_readers_open_the_navigation_and_follow_a_link(browser, server, edition,
